@@ -1,0 +1,24 @@
+using Collectives.Kernels;
+using Collectives.Wire;
+
+namespace Collectives.Algorithms;
+
+/// <summary>
+/// One validated call, in bytes: what the communicator hands to <see cref="AlgorithmRunner"/>.
+/// <see cref="Count"/> is the count in the fingerprint: elements per rank for reduce-scatter,
+/// all-gather and all-to-all; the whole buffer otherwise.
+/// </summary>
+internal readonly record struct CollectiveCall(
+    CollectiveKind Kind,
+    DataType DataType,
+    ReduceOp Op,
+    Algorithm Algorithm,
+    int Root,
+    long Count,
+    ReadOnlyMemory<byte> Input,
+    Memory<byte> Output,
+    bool InPlace = false,
+    int Peer = -1)
+{
+    public OperationFingerprint Fingerprint => new(Kind, DataType, Op, Algorithm, Root, Count);
+}

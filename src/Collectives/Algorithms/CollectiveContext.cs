@@ -1,0 +1,295 @@
+using System.Globalization;
+using Collectives.Buffers;
+using Collectives.Kernels;
+using Collectives.Transport;
+using Collectives.Wire;
+
+namespace Collectives.Algorithms;
+
+/// <summary>
+/// Everything an algorithm needs for one call: who it is, links to its peers, and frame
+/// handling. It stamps every outgoing frame with the call's header and checks every incoming
+/// header (communicator, sequence number, fingerprint, chunk) before the payload is touched.
+/// Algorithms see links only through this type and never name a transport.
+/// </summary>
+internal sealed class CollectiveContext
+{
+    private readonly IPeerLink?[] _links;
+    private readonly Action<Exception> _fail;
+    private int _awaitingReceiveFrom = -1;
+    private int _awaitingSendTo = -1;
+
+    public CollectiveContext(int rank, int size, IPeerLink?[] links, ulong communicatorId, uint epoch,
+        ScratchArena scratch, int chunkBytes, Action<Exception> fail, bool receiveSide = false)
+    {
+        ReceiveSide = receiveSide;
+        Rank = rank;
+        Size = size;
+        _links = links;
+        CommunicatorId = communicatorId;
+        Epoch = epoch;
+        Scratch = scratch;
+        ConfiguredChunkBytes = chunkBytes;
+        _fail = fail;
+    }
+
+    public int Rank { get; }
+
+    /// <summary>True for the context of point-to-point receives from one peer.</summary>
+    public bool ReceiveSide { get; }
+
+    public int Size { get; }
+
+    public ulong CommunicatorId { get; }
+
+    public uint Epoch { get; }
+
+    public ScratchArena Scratch { get; }
+
+    /// <summary>The call being run: set by <see cref="Begin"/>.</summary>
+    public OperationFingerprint Fingerprint { get; private set; }
+
+    public long Sequence { get; private set; }
+
+    public DataType DataType => Fingerprint.DataType;
+
+    public ReduceOp Op => Fingerprint.Op;
+
+    public int ElementSize { get; private set; }
+
+    /// <summary>Largest payload of one frame for this call: the configured size rounded down to whole elements.</summary>
+    public int ChunkBytes { get; private set; }
+
+    private int ConfiguredChunkBytes { get; }
+
+    /// <summary>The peer this rank is blocked receiving from, or -1; named by timeout messages.</summary>
+    public int AwaitingReceiveFrom => Volatile.Read(ref _awaitingReceiveFrom);
+
+    /// <summary>The peer this rank is blocked sending to, or -1; named by timeout messages.</summary>
+    public int AwaitingSendTo => Volatile.Read(ref _awaitingSendTo);
+
+    /// <summary>A readable name for the call in messages: "AllReduce(float × 1024, Sum, ring) #5".</summary>
+    public string Describe() => ReceiveSide
+        ? "Receive" + Describe(Fingerprint, Sequence)[nameof(CollectiveKind.Send).Length..]
+        : Describe(Fingerprint, Sequence);
+
+    public static string Describe(in OperationFingerprint fingerprint, long sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"{fingerprint} #{sequence}");
+
+    public void Begin(in OperationFingerprint fingerprint, long sequence)
+    {
+        Fingerprint = fingerprint;
+        Sequence = sequence;
+        ElementSize = DataTypes.SizeOf(fingerprint.DataType);
+        ChunkBytes = Math.Max(ElementSize, ConfiguredChunkBytes / ElementSize * ElementSize);
+        _awaitingReceiveFrom = -1;
+        _awaitingSendTo = -1;
+    }
+
+    /// <summary>Number of frames a transfer of <paramref name="bytes"/> takes (an empty transfer is one empty frame).</summary>
+    public int ChunkCount(int bytes) => bytes == 0 ? 1 : (int)(((long)bytes + ChunkBytes - 1) / ChunkBytes);
+
+    /// <summary>Byte range of chunk <paramref name="index"/> of a <paramref name="bytes"/>-long transfer.</summary>
+    public (int Start, int Length) Chunk(int bytes, int index)
+    {
+        int start = (int)Math.Min((long)index * ChunkBytes, bytes);
+        return (start, Math.Min(ChunkBytes, bytes - start));
+    }
+
+    /// <summary>Sends one frame carrying <paramref name="payload"/>, stamped as byte <paramref name="offset"/> of this call.</summary>
+    public async ValueTask SendAsync(int peer, ReadOnlyMemory<byte> payload, long offset)
+    {
+        var header = new FrameHeader(FrameKind.Data, CommunicatorId, Epoch, Rank, Sequence, Fingerprint, offset, payload.Length);
+        Volatile.Write(ref _awaitingSendTo, peer);
+        await Link(peer).SendAsync(header, payload).ConfigureAwait(false);
+        Volatile.Write(ref _awaitingSendTo, -1);
+    }
+
+    /// <summary>Receives one frame from <paramref name="peer"/> and copies it into <paramref name="destination"/>.</summary>
+    public async ValueTask ReceiveCopyAsync(int peer, Memory<byte> destination, long offset)
+    {
+        using InboundFrame frame = await ReceiveCheckedAsync(peer, offset, destination.Length).ConfigureAwait(false);
+        frame.Payload.Span.CopyTo(destination.Span);
+    }
+
+    /// <summary>
+    /// Receives one frame from <paramref name="peer"/> and reduces it straight out of the lent
+    /// payload: <c>destination = local op incoming</c> (local first, so every rank reduces in the
+    /// same order). <paramref name="destination"/> may be the same memory as <paramref name="local"/>.
+    /// </summary>
+    public async ValueTask ReceiveReduceAsync(int peer, ReadOnlyMemory<byte> local, Memory<byte> destination, long offset)
+    {
+        using InboundFrame frame = await ReceiveCheckedAsync(peer, offset, destination.Length).ConfigureAwait(false);
+        ReductionKernels.Reduce(DataType, Op, local.Span, frame.Payload.Span, destination.Span);
+    }
+
+    /// <summary>Sends <paramref name="data"/> to <paramref name="peer"/> in chunks, one frame at a time.</summary>
+    public async ValueTask SendChunkedAsync(int peer, ReadOnlyMemory<byte> data, long offset)
+    {
+        int chunks = ChunkCount(data.Length);
+        for (int i = 0; i < chunks; i++)
+        {
+            (int start, int length) = Chunk(data.Length, i);
+            await SendAsync(peer, data.Slice(start, length), offset + start).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Receives a chunked transfer from <paramref name="peer"/> into <paramref name="destination"/>.</summary>
+    public async ValueTask ReceiveChunkedAsync(int peer, Memory<byte> destination, long offset)
+    {
+        int chunks = ChunkCount(destination.Length);
+        for (int i = 0; i < chunks; i++)
+        {
+            (int start, int length) = Chunk(destination.Length, i);
+            await ReceiveCopyAsync(peer, destination.Slice(start, length), offset + start).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Receives a chunked transfer from <paramref name="peer"/> and reduces it: destination = local op incoming.</summary>
+    public async ValueTask ReceiveReduceChunkedAsync(int peer, ReadOnlyMemory<byte> local, Memory<byte> destination, long offset)
+    {
+        int chunks = ChunkCount(destination.Length);
+        for (int i = 0; i < chunks; i++)
+        {
+            (int start, int length) = Chunk(destination.Length, i);
+            await ReceiveReduceAsync(peer, local.Slice(start, length), destination.Slice(start, length), offset + start).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="send"/> to <paramref name="sendPeer"/> while receiving from
+    /// <paramref name="receivePeer"/>, chunk by chunk, both directions in flight together (the
+    /// pattern of every ring step). With <paramref name="reduce"/> the incoming chunk is reduced:
+    /// <c>receive = local op incoming</c>; otherwise it is copied into <paramref name="receive"/>.
+    /// </summary>
+    public async ValueTask SendReceiveAsync(int sendPeer, ReadOnlyMemory<byte> send, long sendOffset,
+        int receivePeer, Memory<byte> receive, long receiveOffset, bool reduce = false, ReadOnlyMemory<byte> local = default)
+    {
+        int sendChunks = ChunkCount(send.Length);
+        int receiveChunks = ChunkCount(receive.Length);
+        int rounds = Math.Max(sendChunks, receiveChunks);
+        for (int i = 0; i < rounds; i++)
+        {
+            ValueTask sending = default;
+            if (i < sendChunks)
+            {
+                (int start, int length) = Chunk(send.Length, i);
+                sending = SendAsync(sendPeer, send.Slice(start, length), sendOffset + start);
+            }
+            if (i < receiveChunks)
+            {
+                (int start, int length) = Chunk(receive.Length, i);
+                try
+                {
+                    if (reduce)
+                    {
+                        await ReceiveReduceAsync(receivePeer, local.Slice(start, length), receive.Slice(start, length),
+                            receiveOffset + start).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ReceiveCopyAsync(receivePeer, receive.Slice(start, length), receiveOffset + start).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e)
+                {
+                    await FailAndObserveAsync(e, sending).ConfigureAwait(false);
+                    throw;
+                }
+            }
+            await sending.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs two halves of an algorithm at once (a tree's reduce and broadcast waves). When one
+    /// fails the links are torn down at once, so the other half cannot wait forever.
+    /// </summary>
+    public async ValueTask WhenBothAsync(ValueTask first, ValueTask second)
+    {
+        try
+        {
+            await first.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await FailAndObserveAsync(e, second).ConfigureAwait(false);
+            throw;
+        }
+        await second.ConfigureAwait(false);
+    }
+
+    /// <summary>Avg's single scale at the end: divides the finished elements by the number of ranks.</summary>
+    public void FinishAverage(Memory<byte> data)
+    {
+        if (Op == ReduceOp.Avg && Size > 1)
+        {
+            ReductionKernels.Divide(DataType, data.Span, Size);
+        }
+    }
+
+    /// <summary>Tears the links down for <paramref name="error"/>, then waits for an operation still in flight to notice.</summary>
+    public async ValueTask FailAndObserveAsync(Exception error, ValueTask pending)
+    {
+        _fail(error);
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Expected: the abort just failed it. The first error is the one worth reporting.
+        }
+    }
+
+    private IPeerLink Link(int peer) => _links[peer] ?? throw new InvalidOperationException(
+        $"Rank {Rank} has no link to rank {peer} in {Describe()}; this is a bug in the algorithm.");
+
+    private async ValueTask<InboundFrame> ReceiveCheckedAsync(int peer, long offset, int length)
+    {
+        Volatile.Write(ref _awaitingReceiveFrom, peer);
+        InboundFrame frame = await Link(peer).ReceiveAsync().ConfigureAwait(false);
+        Volatile.Write(ref _awaitingReceiveFrom, -1);
+        try
+        {
+            Check(frame.Header, peer, offset, length);
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
+        return frame;
+    }
+
+    private void Check(in FrameHeader header, int peer, long offset, int length)
+    {
+        string local = Describe();
+        if (header.CommunicatorId != CommunicatorId || header.Epoch != Epoch)
+        {
+            string remote = string.Create(CultureInfo.InvariantCulture,
+                $"a call on communicator {header.CommunicatorId:x16} epoch {header.Epoch}");
+            throw Mismatch(peer, local, remote, string.Create(CultureInfo.InvariantCulture,
+                $"Rank {Rank} in {local} on communicator {CommunicatorId:x16} epoch {Epoch} received a frame from rank {peer} " +
+                $"belonging to {remote}. Links must not be shared between communicators."));
+        }
+        if (header.Sequence != Sequence || header.Fingerprint != Fingerprint)
+        {
+            string remote = Describe(header.Fingerprint, header.Sequence);
+            throw Mismatch(peer, local, remote, string.Create(CultureInfo.InvariantCulture,
+                $"Rank {Rank} called {local} but rank {peer} called {remote}. Every rank must make the same calls " +
+                $"in the same order with the same count, element type, op, root and algorithm."));
+        }
+        if (header.SenderRank != peer || header.ChunkOffset != offset || header.PayloadLength != length)
+        {
+            throw new CollectiveException(string.Create(CultureInfo.InvariantCulture,
+                $"Rank {Rank} in {local} expected bytes [{offset}, {offset + length}) from rank {peer} but received bytes " +
+                $"[{header.ChunkOffset}, {header.ChunkOffset + header.PayloadLength}) stamped by rank {header.SenderRank}. " +
+                $"Make sure every rank uses the same CommunicatorOptions (ChunkBytes, Algorithm)."),
+                Rank, peer, local, Sequence);
+        }
+    }
+
+    private CollectiveMismatchException Mismatch(int peer, string local, string remote, string message) =>
+        new(message, Rank, peer, local, Sequence, local, remote);
+}

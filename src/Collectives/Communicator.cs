@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Collectives.Algorithms;
+using Collectives.Buffers;
+using Collectives.Operations;
+using Collectives.Selection;
+using Collectives.Transport;
+using Collectives.Transport.InProcess;
+
+namespace Collectives;
+
+/// <summary>
+/// A group of ranks that run collectives together; one instance per rank. Calls are async and
+/// cancellation-aware, and every operation has a deadline (<see cref="CommunicatorOptions.Timeout"/>).
+/// <para>
+/// Rules every rank follows: make the same collective calls in the same order with the same
+/// count, element type, op and root; run one collective at a time on a communicator (await it
+/// before the next); point-to-point calls may overlap each other (one send per peer and one
+/// receive per peer at a time) but not a collective. A rank that breaks a rule gets an
+/// exception, and so do its peers, instead of a hang or wrong data. After any failure the
+/// communicator is broken: every later call fails fast; create a new one on every rank.
+/// </para>
+/// </summary>
+public sealed partial class Communicator : IAsyncDisposable
+{
+    private readonly IPeerLink?[] _links;
+    private readonly int[] _endpoints;
+    private readonly ILinkProvider _linkProvider;
+    private readonly AlgorithmOverrides _overrides;
+    private readonly ulong _id;
+    private readonly uint _epoch;
+    private readonly ScratchArena _scratch = new();
+    private readonly OperationSlot _collectiveSlot;
+    private readonly OperationSlot?[] _sendSlots;
+    private readonly OperationSlot?[] _receiveSlots;
+    private readonly object _reservationGate = new();
+    private int _pointToPointInFlight;
+    private bool _collectiveInFlight;
+    private AbortReason? _broken;
+    private int _disposed;
+
+    private Communicator(int rank, int size, IPeerLink?[] links, ulong id, int[] endpoints, CommunicatorOptions options,
+        AlgorithmOverrides overrides, ILinkProvider linkProvider)
+    {
+        Rank = rank;
+        Size = size;
+        _links = links;
+        _id = id;
+        _epoch = 0;
+        _endpoints = endpoints;
+        Options = options;
+        _overrides = overrides;
+        _linkProvider = linkProvider;
+        _collectiveSlot = NewSlot(receiveSide: false);
+        _sendSlots = new OperationSlot?[size];
+        _receiveSlots = new OperationSlot?[size];
+    }
+
+    /// <summary>This rank's number, 0 ≤ Rank &lt; Size.</summary>
+    public int Rank { get; }
+
+    /// <summary>Number of ranks in the communicator.</summary>
+    public int Size { get; }
+
+    /// <summary>The options every operation runs with.</summary>
+    public CommunicatorOptions Options { get; }
+
+    /// <summary>True once the communicator failed, was aborted or was disposed; later calls throw.</summary>
+    public bool IsBroken => Volatile.Read(ref _broken) is not null;
+
+    /// <summary>
+    /// Creates <paramref name="size"/> connected ranks in this process over the in-process
+    /// transport: for tests (yours and ours) and single-process runs. Run each rank's calls on
+    /// its own task, since a rank's collective waits for the others.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is below 1, or an option is out of range.</exception>
+    public static Communicator[] CreateLocalGroup(int size, CommunicatorOptions? options = null)
+    {
+        if (size < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, "A group needs at least one rank.");
+        }
+        options ??= CommunicatorOptions.Default;
+        AlgorithmOverrides overrides = options.Validate();
+        var fabric = new InProcessFabric();
+        ulong id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
+        int[] endpoints = Enumerable.Range(0, size).ToArray();
+        var group = new Communicator[size];
+        for (int rank = 0; rank < size; rank++)
+        {
+            var links = new IPeerLink?[size];
+            for (int peer = 0; peer < size; peer++)
+            {
+                if (peer != rank)
+                {
+                    // In-process links are made on the spot; the ValueTask is already complete.
+                    links[peer] = fabric.ConnectAsync(new LinkKey(id, rank, peer)).Result;
+                }
+            }
+            group[rank] = new Communicator(rank, size, links, id, endpoints, options, overrides, fabric);
+        }
+        return group;
+    }
+
+    /// <summary>
+    /// Splits the communicator like MPI_Comm_split / ncclCommSplit: ranks passing the same
+    /// <paramref name="color"/> form a new communicator, ordered by <paramref name="key"/> (ties
+    /// by rank here). A negative color takes this rank out: it gets null. Collective: every rank
+    /// must call it. The new communicator has its own links; the parent stays usable.
+    /// </summary>
+    public async ValueTask<Communicator?> SplitAsync(int color, int key, CancellationToken cancellationToken = default)
+    {
+        int[] mine = [color, key];
+        int[] everyone = new int[2 * Size];
+        long sequence = await ExchangeForSplitAsync(mine, everyone, cancellationToken).ConfigureAwait(false);
+        if (color < 0)
+        {
+            return null;
+        }
+        var members = new List<(int Key, int Rank)>();
+        for (int rank = 0; rank < Size; rank++)
+        {
+            if (everyone[2 * rank] == color)
+            {
+                members.Add((everyone[(2 * rank) + 1], rank));
+            }
+        }
+        members.Sort();
+        int childRank = members.FindIndex(m => m.Rank == Rank);
+        ulong childId = Mix(Mix(_id, (ulong)sequence), (ulong)color);
+        var links = new IPeerLink?[members.Count];
+        int[] endpoints = new int[members.Count];
+        for (int i = 0; i < members.Count; i++)
+        {
+            endpoints[i] = _endpoints[members[i].Rank];
+            if (i != childRank)
+            {
+                links[i] = await _linkProvider.ConnectAsync(new LinkKey(childId, _endpoints[Rank], endpoints[i]), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+        return new Communicator(childRank, members.Count, links, childId, endpoints, Options, _overrides, _linkProvider);
+    }
+
+    /// <summary>
+    /// Tears the communicator down now, like ncclCommAbort: an operation in flight on this rank
+    /// fails, and so do the peers' operations, naming this rank and <paramref name="reason"/>.
+    /// </summary>
+    public void Abort(string reason)
+    {
+        FailLinks(new AbortReason(AbortCode.Aborted, Rank, string.Create(CultureInfo.InvariantCulture,
+            $"Rank {Rank} aborted the communicator: {reason}")));
+    }
+
+    /// <summary>
+    /// Closes this rank's links. Peers still waiting on this rank fail with a
+    /// <see cref="PeerLostException"/>; call it on every rank when the job is done.
+    /// </summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+        FailLinks(new AbortReason(AbortCode.Closed, Rank, string.Create(CultureInfo.InvariantCulture,
+            $"Rank {Rank} closed its communicator.")));
+        _collectiveSlot.Dispose();
+        foreach (OperationSlot? slot in _sendSlots.Concat(_receiveSlots))
+        {
+            slot?.Dispose();
+        }
+        _scratch.Release();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Marks the communicator broken (first reason wins) and aborts every link with the reason.</summary>
+    private void FailLinks(AbortReason reason)
+    {
+        Interlocked.CompareExchange(ref _broken, reason, null);
+        foreach (IPeerLink? link in _links)
+        {
+            link?.Abort(reason);
+        }
+    }
+
+    private OperationSlot NewSlot(bool receiveSide)
+    {
+        CollectiveContext? context = null;
+        context = new CollectiveContext(Rank, Size, _links, _id, _epoch, _scratch, Options.ChunkBytes,
+            error => FailLinks(ReasonFor(error, context!.Describe())), receiveSide);
+        return new OperationSlot(context, FailLinks);
+    }
+
+    /// <summary>SplitMix64's finaliser: spreads parent id, sequence and color over a fresh id.</summary>
+    private static ulong Mix(ulong a, ulong b)
+    {
+        ulong z = a + 0x9E3779B97F4A7C15UL + (b * 0xBF58476D1CE4E5B9UL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Collectives.Selection;
+using Collectives.Wire;
+
+namespace Collectives;
+
+/// <summary>
+/// How a communicator behaves. Immutable; every rank of a job should use the same values
+/// (ranks that disagree on <see cref="ChunkBytes"/> or <see cref="Algorithm"/> get a clear error
+/// on their first collective rather than wrong data).
+/// </summary>
+public sealed record CommunicatorOptions
+{
+    /// <summary>
+    /// Default deadline of one operation: as long as PyTorch's default collective timeout, since
+    /// a training step's first collective may wait for a slow data loader on another rank.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Default payload of one frame: large enough that per-frame costs vanish beside copying a
+    /// MiB, small enough that a ring step streams (its send and receive overlap chunk by chunk).
+    /// </summary>
+    public const int DefaultChunkBytes = 1 << 20;
+
+    /// <summary>Smallest allowed chunk: below a cache line, frames cost more than they carry.</summary>
+    public const int MinChunkBytes = 64;
+
+    public static CommunicatorOptions Default { get; } = new();
+
+    /// <summary>
+    /// Deadline of every operation. When it passes the operation fails with a
+    /// <see cref="CollectiveTimeoutException"/> naming the ranks it was waiting for, and the
+    /// other ranks fail too instead of waiting for theirs.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>Largest payload of one frame; transfers are split into chunks of this size.</summary>
+    public int ChunkBytes { get; init; } = DefaultChunkBytes;
+
+    /// <summary>
+    /// Forces algorithms instead of choosing by size: one name for every collective that has it
+    /// ("ring", "tree", "halving-doubling"), or pairs per collective ("allreduce=tree,broadcast=ring").
+    /// Null chooses automatically.
+    /// </summary>
+    public string? Algorithm { get; init; }
+
+    /// <summary>Checks every value and parses the algorithm override.</summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message says what is allowed.</exception>
+    internal AlgorithmOverrides Validate()
+    {
+        if (Timeout <= TimeSpan.Zero || Timeout == System.Threading.Timeout.InfiniteTimeSpan || Timeout.TotalMilliseconds > uint.MaxValue - 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, string.Create(CultureInfo.InvariantCulture,
+                $"CommunicatorOptions.Timeout must be positive and finite (at most {TimeSpan.FromMilliseconds(uint.MaxValue - 1)}); " +
+                $"every wait needs a deadline."));
+        }
+        if (ChunkBytes < MinChunkBytes || ChunkBytes > FrameHeader.MaxPayloadLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ChunkBytes), ChunkBytes, string.Create(CultureInfo.InvariantCulture,
+                $"CommunicatorOptions.ChunkBytes must be between {MinChunkBytes} and {FrameHeader.MaxPayloadLength}."));
+        }
+        return AlgorithmOverrides.Parse(Algorithm);
+    }
+}

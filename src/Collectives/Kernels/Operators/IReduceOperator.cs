@@ -1,0 +1,20 @@
+using System.Runtime.Intrinsics;
+
+namespace Collectives.Kernels.Operators;
+
+/// <summary>
+/// An element-wise reduction <c>x op y</c>, given once per width so the generic loop can run the
+/// widest vector the hardware accelerates and the JIT can inline the operation into it.
+/// All four overloads must agree bit for bit on every lane (the loop mixes them at the tails).
+/// </summary>
+internal interface IReduceOperator<T>
+    where T : unmanaged
+{
+    static abstract T Invoke(T x, T y);
+
+    static abstract Vector128<T> Invoke(Vector128<T> x, Vector128<T> y);
+
+    static abstract Vector256<T> Invoke(Vector256<T> x, Vector256<T> y);
+
+    static abstract Vector512<T> Invoke(Vector512<T> x, Vector512<T> y);
+}

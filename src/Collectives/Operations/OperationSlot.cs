@@ -1,0 +1,148 @@
+using System.Globalization;
+using Collectives.Algorithms;
+using Collectives.Buffers;
+using Collectives.Transport;
+using Collectives.Wire;
+
+namespace Collectives.Operations;
+
+/// <summary>
+/// Where one operation at a time runs: the collective slot of a communicator, or the
+/// point-to-point slot for sends to (or receives from) one peer. It owns the operation's
+/// deadline and cancellation: when either fires it records why and tears the links down
+/// through <c>fail</c>, which makes every wait of the operation end at once.
+/// </summary>
+internal sealed class OperationSlot : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Timer _deadline;
+    private readonly Action<AbortReason> _fail;
+    private bool _active;
+    private bool _reserved;
+    private TimeSpan _timeout;
+    private AbortReason? _localFailure;
+    private CancellationTokenRegistration _cancellation;
+
+    public OperationSlot(CollectiveContext context, Action<AbortReason> fail)
+    {
+        Context = context;
+        _fail = fail;
+        _deadline = new Timer(static state => ((OperationSlot)state!).OnDeadline(), this, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    public CollectiveContext Context { get; }
+
+    /// <summary>Byte views of the caller's buffers, private to this slot so concurrent slots never share one.</summary>
+    public ByteViews Views { get; } = new();
+
+    /// <summary>The sequence number the next operation in this slot gets.</summary>
+    public long NextSequence { get; private set; } = 1;
+
+    /// <summary>Claims the slot for one operation; false when another is still running in it.</summary>
+    public bool TryReserve()
+    {
+        lock (_gate)
+        {
+            if (_reserved)
+            {
+                return false;
+            }
+            _reserved = true;
+            return true;
+        }
+    }
+
+    /// <summary>Gives the slot back without running anything (the call was rejected before it started).</summary>
+    public void Unreserve()
+    {
+        lock (_gate)
+        {
+            _reserved = false;
+        }
+        Views.ClearAll();
+    }
+
+    /// <summary>Starts the reserved operation: stamps the context and arms the deadline and cancellation.</summary>
+    public void Begin(in OperationFingerprint fingerprint, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Context.Begin(fingerprint, NextSequence++);
+            _timeout = timeout;
+            _localFailure = null;
+            _active = true;
+            _deadline.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(static state => ((OperationSlot)state!).OnCancelled(), this);
+        }
+    }
+
+    /// <summary>Ends the operation; returns why it was stopped locally (deadline, cancellation), if it was.</summary>
+    public AbortReason? End()
+    {
+        _cancellation.Dispose();
+        _cancellation = default;
+        lock (_gate)
+        {
+            _deadline.Change(Timeout.Infinite, Timeout.Infinite);
+            _active = false;
+            _reserved = false;
+        }
+        Views.ClearAll();
+        return _localFailure;
+    }
+
+    public void Dispose() => _deadline.Dispose();
+
+    private void OnDeadline()
+    {
+        AbortReason reason;
+        lock (_gate)
+        {
+            if (!_active || _localFailure is not null)
+            {
+                return;
+            }
+            reason = new AbortReason(AbortCode.Timeout, Context.Rank, TimeoutMessage());
+            _localFailure = reason;
+        }
+        _fail(reason);
+    }
+
+    private void OnCancelled()
+    {
+        AbortReason reason;
+        lock (_gate)
+        {
+            if (!_active || _localFailure is not null)
+            {
+                return;
+            }
+            reason = new AbortReason(AbortCode.Cancelled, Context.Rank, string.Create(CultureInfo.InvariantCulture,
+                $"Rank {Context.Rank}'s caller cancelled {Context.Describe()} while it was in flight; the communicator " +
+                $"cannot resume a half-done operation. Create a new communicator on every rank."));
+            _localFailure = reason;
+        }
+        _fail(reason);
+    }
+
+    private string TimeoutMessage()
+    {
+        int receiving = Context.AwaitingReceiveFrom;
+        int sending = Context.AwaitingSendTo;
+        string waiting = (receiving, sending) switch
+        {
+            (>= 0, >= 0) when receiving == sending => $"waiting to exchange data with rank {receiving}",
+            (>= 0, >= 0) => $"waiting to receive from rank {receiving} and to send to rank {sending}",
+            (>= 0, _) => $"waiting to receive from rank {receiving}",
+            (_, >= 0) => $"waiting to send to rank {sending}",
+            _ => "without a pending transfer",
+        };
+        string missing = receiving >= 0 ? $"rank {receiving}" : sending >= 0 ? $"rank {sending}" : "a peer";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Rank {Context.Rank}: {Context.Describe()} timed out after {_timeout.TotalSeconds:0.###} s {waiting}. " +
+            $"Check that {missing} made the same call; if it is only slow, raise CommunicatorOptions.Timeout.");
+    }
+}
