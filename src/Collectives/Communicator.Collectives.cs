@@ -28,7 +28,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReserveCollective(Operation);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             CheckOp(type, op, Operation);
             CheckOutputLength(output.Length, input.Length, Operation, "the input's length");
             bool inPlace = IsInPlace(input.Span, output.Span, 0, Operation, "output is the input buffer itself");
@@ -56,7 +56,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReserveCollective(Operation);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             CheckOp(type, op, Operation);
             int blockCount = BlockCount(input.Length, Operation);
             CheckOutputLength(output.Length, blockCount, Operation, "input length / Size");
@@ -86,7 +86,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReserveCollective(Operation);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             long total = (long)input.Length * Size;
             CheckOutputLength(output.Length, total, Operation, "Size × input length");
             bool inPlace = IsInPlace(output.Span, input.Span, Rank * input.Length, Operation,
@@ -111,7 +111,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReserveCollective(Operation);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             CheckRoot(root, Operation);
             int bytes = ByteLength<T>(buffer.Length, Operation);
             Memory<byte> data = OutputBytes(slot, buffer);
@@ -138,7 +138,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReserveCollective(Operation);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             CheckOp(type, op, Operation);
             CheckRoot(root, Operation);
             bool isRoot = Rank == root;
@@ -171,7 +171,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReserveCollective(Operation);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             int blockCount = BlockCount(input.Length, Operation);
             CheckOutputLength(output.Length, input.Length, Operation, "the input's length");
             bool inPlace = IsInPlace(input.Span, output.Span, 0, Operation, "output is the input buffer itself");

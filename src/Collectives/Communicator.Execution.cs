@@ -124,6 +124,10 @@ public sealed partial class Communicator
             catch (Exception error)
             {
                 AbortReason? local = slot.End();
+                if (slot.Mismatch is { } mismatch)
+                {
+                    throw mismatch;
+                }
                 throw Translate(slot.Context, error, local, cancellationToken);
             }
             slot.End();
@@ -190,8 +194,17 @@ public sealed partial class Communicator
     }
 
     /// <summary>The element type of a call, or an ArgumentException naming the supported ones.</summary>
-    private static DataType ElementType<T>()
-        where T : unmanaged => DataTypes.Of<T>();
+    private DataType ElementType<T>(string operation)
+        where T : unmanaged
+    {
+        if (!DataTypes.IsSupported<T>())
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Rank {Rank}: {operation} element type {typeof(T).Name} is not supported; use float, double, Half, BFloat16, " +
+                $"sbyte, byte, int, uint, long or ulong."), "T");
+        }
+        return DataTypes.Of<T>();
+    }
 
     /// <summary>Bytes of <paramref name="count"/> elements; one call moves at most 2 GiB − 1 per buffer.</summary>
     private int ByteLength<T>(long count, string operation)

@@ -20,7 +20,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReservePointToPoint(Operation, peer, receive: false);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             ByteLength<T>(data.Length, Operation);
             var call = new CollectiveCall(CollectiveKind.Send, type, ReduceOp.Sum, Algorithm.Direct, 0, data.Length,
                 InputBytes(slot, data), Memory<byte>.Empty, Peer: peer);
@@ -41,7 +41,7 @@ public sealed partial class Communicator
         OperationSlot slot = ReservePointToPoint(Operation, peer, receive: true);
         try
         {
-            DataType type = ElementType<T>();
+            DataType type = ElementType<T>(Operation);
             ByteLength<T>(buffer.Length, Operation);
             var call = new CollectiveCall(CollectiveKind.Send, type, ReduceOp.Sum, Algorithm.Direct, 0, buffer.Length,
                 ReadOnlyMemory<byte>.Empty, OutputBytes(slot, buffer), Peer: peer);

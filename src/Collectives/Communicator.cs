@@ -80,8 +80,18 @@ public sealed partial class Communicator : IAsyncDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(size), size, "A group needs at least one rank.");
         }
-        options ??= CommunicatorOptions.Default;
-        AlgorithmOverrides overrides = options.Validate();
+        return CreateLocalGroup(Enumerable.Repeat(options ?? CommunicatorOptions.Default, size).ToArray());
+    }
+
+    /// <summary>
+    /// A local group whose ranks run with different options, as the processes of a real job
+    /// may (one launched with another COLLECTIVES_ALGO, say); tests use it to check that such
+    /// jobs fail clearly.
+    /// </summary>
+    internal static Communicator[] CreateLocalGroup(IReadOnlyList<CommunicatorOptions> optionsPerRank)
+    {
+        int size = optionsPerRank.Count;
+        AlgorithmOverrides[] overrides = optionsPerRank.Select(o => o.Validate()).ToArray();
         var fabric = new InProcessFabric();
         ulong id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         int[] endpoints = Enumerable.Range(0, size).ToArray();
@@ -97,7 +107,7 @@ public sealed partial class Communicator : IAsyncDisposable
                     links[peer] = fabric.ConnectAsync(new LinkKey(id, rank, peer)).Result;
                 }
             }
-            group[rank] = new Communicator(rank, size, links, id, endpoints, options, overrides, fabric);
+            group[rank] = new Communicator(rank, size, links, id, endpoints, optionsPerRank[rank], overrides[rank], fabric);
         }
         return group;
     }

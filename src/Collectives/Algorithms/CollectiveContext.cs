@@ -254,13 +254,46 @@ internal sealed class CollectiveContext
         {
             Check(frame.Header, peer, offset, length);
         }
-        catch
+        catch (Exception error)
         {
+            // Tear the links down before handing the frame back, so its sender fails too
+            // instead of seeing a completed send.
+            _fail(error);
             frame.Dispose();
             throw;
         }
         return frame;
     }
+
+    /// <summary>
+    /// Looks for a frame already waiting on any link that belongs to this call's sequence
+    /// number but describes a different call: the sign that ranks made different calls and wait
+    /// on each other in patterns that never meet (a tree against a ring, different roots).
+    /// Point-to-point frames are skipped: a peer may legitimately send one ahead.
+    /// </summary>
+    public CollectiveMismatchException? FindMismatchedPendingFrame()
+    {
+        if (Fingerprint.Collective == CollectiveKind.Send)
+        {
+            return null;
+        }
+        for (int peer = 0; peer < _links.Length; peer++)
+        {
+            if (_links[peer] is { } link && link.TryPeekHeader(out FrameHeader header) &&
+                header.Fingerprint.Collective != CollectiveKind.Send && header.Sequence == Sequence &&
+                header.CommunicatorId == CommunicatorId && header.Fingerprint != Fingerprint)
+            {
+                string local = Describe();
+                string remote = Describe(header.Fingerprint, header.Sequence);
+                return Mismatch(peer, local, remote, MismatchMessage(peer, local, remote));
+            }
+        }
+        return null;
+    }
+
+    private string MismatchMessage(int peer, string local, string remote) => string.Create(CultureInfo.InvariantCulture,
+        $"Rank {Rank} called {local} but rank {peer} called {remote}. Every rank must make the same calls " +
+        $"in the same order with the same count, element type, op, root and algorithm.");
 
     private void Check(in FrameHeader header, int peer, long offset, int length)
     {
@@ -276,9 +309,7 @@ internal sealed class CollectiveContext
         if (header.Sequence != Sequence || header.Fingerprint != Fingerprint)
         {
             string remote = Describe(header.Fingerprint, header.Sequence);
-            throw Mismatch(peer, local, remote, string.Create(CultureInfo.InvariantCulture,
-                $"Rank {Rank} called {local} but rank {peer} called {remote}. Every rank must make the same calls " +
-                $"in the same order with the same count, element type, op, root and algorithm."));
+            throw Mismatch(peer, local, remote, MismatchMessage(peer, local, remote));
         }
         if (header.SenderRank != peer || header.ChunkOffset != offset || header.PayloadLength != length)
         {

@@ -46,8 +46,11 @@ public static unsafe class ReductionKernels
         ValidateOp(type, op);
         nuint count = ElementCount(type, nameof(dst), dst.Length);
         CheckSameLength(type, nameof(src), src.Length, nameof(dst), dst.Length, "bytes");
-        CheckExactOrDisjoint(src, dst, nameof(src), nameof(dst));
-        Run<NoCopy>(type, op, dst, src, dst, default, count);
+        fixed (byte* s = src, d = dst)
+        {
+            CheckExactOrDisjoint(s, d, (nuint)dst.Length, nameof(src), nameof(dst));
+            ReduceDispatch.Run<NoCopy>(type, op, d, s, d, null, count);
+        }
     }
 
     /// <summary><c>dst[i] = a[i] op b[i]</c>. Avg reduces as Sum.</summary>
@@ -59,9 +62,12 @@ public static unsafe class ReductionKernels
         nuint count = ElementCount(type, nameof(dst), dst.Length);
         CheckSameLength(type, nameof(a), a.Length, nameof(dst), dst.Length, "bytes");
         CheckSameLength(type, nameof(b), b.Length, nameof(dst), dst.Length, "bytes");
-        CheckExactOrDisjoint(a, dst, nameof(a), nameof(dst));
-        CheckExactOrDisjoint(b, dst, nameof(b), nameof(dst));
-        Run<NoCopy>(type, op, a, b, dst, default, count);
+        fixed (byte* pa = a, pb = b, pd = dst)
+        {
+            CheckExactOrDisjoint(pa, pd, (nuint)dst.Length, nameof(a), nameof(dst));
+            CheckExactOrDisjoint(pb, pd, (nuint)dst.Length, nameof(b), nameof(dst));
+            ReduceDispatch.Run<NoCopy>(type, op, pa, pb, pd, null, count);
+        }
     }
 
     /// <summary>
@@ -77,10 +83,13 @@ public static unsafe class ReductionKernels
         CheckSameLength(type, nameof(a), a.Length, nameof(dst), dst.Length, "bytes");
         CheckSameLength(type, nameof(b), b.Length, nameof(dst), dst.Length, "bytes");
         CheckSameLength(type, nameof(copy), copy.Length, nameof(dst), dst.Length, "bytes");
-        CheckExactOrDisjoint(a, dst, nameof(a), nameof(dst));
-        CheckExactOrDisjoint(b, dst, nameof(b), nameof(dst));
-        CheckDisjointCopy(copy, a, b, dst);
-        Run<AlsoCopy>(type, op, a, b, dst, copy, count);
+        fixed (byte* pa = a, pb = b, pd = dst, pc = copy)
+        {
+            CheckExactOrDisjoint(pa, pd, (nuint)dst.Length, nameof(a), nameof(dst));
+            CheckExactOrDisjoint(pb, pd, (nuint)dst.Length, nameof(b), nameof(dst));
+            CheckDisjointCopy(pc, pa, pb, pd, (nuint)dst.Length);
+            ReduceDispatch.Run<AlsoCopy>(type, op, pa, pb, pd, pc, count);
+        }
     }
 
     /// <summary>
@@ -114,10 +123,11 @@ public static unsafe class ReductionKernels
         DataType type = DataTypes.Of<T>();
         ValidateOp(type, op);
         CheckSameLength(type, nameof(src), src.Length, nameof(dst), dst.Length, "elements");
-        ReadOnlySpan<byte> srcBytes = MemoryMarshal.AsBytes(src);
-        Span<byte> dstBytes = MemoryMarshal.AsBytes(dst);
-        CheckExactOrDisjoint(srcBytes, dstBytes, nameof(src), nameof(dst));
-        Run<NoCopy>(type, op, dstBytes, srcBytes, dstBytes, default, (nuint)dst.Length);
+        fixed (T* s = src, d = dst)
+        {
+            CheckExactOrDisjoint(s, d, (nuint)dst.Length * (nuint)sizeof(T), nameof(src), nameof(dst));
+            ReduceDispatch.Run<T, NoCopy>(op, d, s, d, null, (nuint)dst.Length);
+        }
     }
 
     /// <summary>Typed <see cref="Reduce(DataType, ReduceOp, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>: <c>dst[i] = a[i] op b[i]</c>.</summary>
@@ -128,11 +138,13 @@ public static unsafe class ReductionKernels
         ValidateOp(type, op);
         CheckSameLength(type, nameof(a), a.Length, nameof(dst), dst.Length, "elements");
         CheckSameLength(type, nameof(b), b.Length, nameof(dst), dst.Length, "elements");
-        ReadOnlySpan<byte> aBytes = MemoryMarshal.AsBytes(a), bBytes = MemoryMarshal.AsBytes(b);
-        Span<byte> dstBytes = MemoryMarshal.AsBytes(dst);
-        CheckExactOrDisjoint(aBytes, dstBytes, nameof(a), nameof(dst));
-        CheckExactOrDisjoint(bBytes, dstBytes, nameof(b), nameof(dst));
-        Run<NoCopy>(type, op, aBytes, bBytes, dstBytes, default, (nuint)dst.Length);
+        fixed (T* pa = a, pb = b, pd = dst)
+        {
+            nuint bytes = (nuint)dst.Length * (nuint)sizeof(T);
+            CheckExactOrDisjoint(pa, pd, bytes, nameof(a), nameof(dst));
+            CheckExactOrDisjoint(pb, pd, bytes, nameof(b), nameof(dst));
+            ReduceDispatch.Run<T, NoCopy>(op, pa, pb, pd, null, (nuint)dst.Length);
+        }
     }
 
     /// <summary>Typed <see cref="ReduceAndCopy(DataType, ReduceOp, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, Span{byte})"/>: <c>dst[i] = copy[i] = a[i] op b[i]</c>.</summary>
@@ -144,12 +156,14 @@ public static unsafe class ReductionKernels
         CheckSameLength(type, nameof(a), a.Length, nameof(dst), dst.Length, "elements");
         CheckSameLength(type, nameof(b), b.Length, nameof(dst), dst.Length, "elements");
         CheckSameLength(type, nameof(copy), copy.Length, nameof(dst), dst.Length, "elements");
-        ReadOnlySpan<byte> aBytes = MemoryMarshal.AsBytes(a), bBytes = MemoryMarshal.AsBytes(b);
-        Span<byte> dstBytes = MemoryMarshal.AsBytes(dst), copyBytes = MemoryMarshal.AsBytes(copy);
-        CheckExactOrDisjoint(aBytes, dstBytes, nameof(a), nameof(dst));
-        CheckExactOrDisjoint(bBytes, dstBytes, nameof(b), nameof(dst));
-        CheckDisjointCopy(copyBytes, aBytes, bBytes, dstBytes);
-        Run<AlsoCopy>(type, op, aBytes, bBytes, dstBytes, copyBytes, (nuint)dst.Length);
+        fixed (T* pa = a, pb = b, pd = dst, pc = copy)
+        {
+            nuint bytes = (nuint)dst.Length * (nuint)sizeof(T);
+            CheckExactOrDisjoint(pa, pd, bytes, nameof(a), nameof(dst));
+            CheckExactOrDisjoint(pb, pd, bytes, nameof(b), nameof(dst));
+            CheckDisjointCopy(pc, pa, pb, pd, bytes);
+            ReduceDispatch.Run<T, AlsoCopy>(op, pa, pb, pd, pc, (nuint)dst.Length);
+        }
     }
 
     /// <summary>Typed <see cref="Divide(DataType, Span{byte}, int)"/>: <c>data[i] = data[i] / divisor</c>.</summary>
@@ -163,16 +177,6 @@ public static unsafe class ReductionKernels
         }
 
         DivideCore(type, MemoryMarshal.AsBytes(data), (nuint)data.Length, divisor);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Run<TCopy>(DataType type, ReduceOp op, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> dst, Span<byte> copy, nuint count)
-        where TCopy : ICopyPolicy
-    {
-        fixed (byte* pa = a, pb = b, pd = dst, pc = copy)
-        {
-            ReduceDispatch.Run<TCopy>(type, op, pa, pb, pd, pc, count);
-        }
     }
 
     private static void DivideCore(DataType type, Span<byte> data, nuint count, int divisor)
@@ -254,29 +258,35 @@ public static unsafe class ReductionKernels
         }
     }
 
-    private static void CheckExactOrDisjoint(ReadOnlySpan<byte> input, ReadOnlySpan<byte> dst, string name, string dstName)
+    // Pointer arithmetic instead of MemoryExtensions.Overlaps: this runs on every call of the hot path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckExactOrDisjoint(void* input, void* dst, nuint bytes, string name, string dstName)
     {
-        if (input.Overlaps(dst, out int offset) && offset != 0)
+        nuint forward = (nuint)dst - (nuint)input;
+        if (forward != 0 && (forward < bytes || (nuint)input - (nuint)dst < bytes))
         {
             KernelThrow.PartialOverlap(dstName, name);
         }
     }
 
-    private static void CheckDisjointCopy(ReadOnlySpan<byte> copy, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> dst)
+    private static void CheckDisjointCopy(void* copy, void* a, void* b, void* dst, nuint bytes)
     {
-        if (copy.Overlaps(a))
+        if (Overlap(copy, a, bytes))
         {
             KernelThrow.CopyOverlaps(nameof(a));
         }
 
-        if (copy.Overlaps(b))
+        if (Overlap(copy, b, bytes))
         {
             KernelThrow.CopyOverlaps(nameof(b));
         }
 
-        if (copy.Overlaps(dst))
+        if (Overlap(copy, dst, bytes))
         {
             KernelThrow.CopyOverlaps(nameof(dst));
         }
     }
+
+    // Two ranges of the same length overlap when either starts inside the other.
+    private static bool Overlap(void* x, void* y, nuint bytes) => (nuint)y - (nuint)x < bytes || (nuint)x - (nuint)y < bytes;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Collectives.Algorithms;
 using Collectives.Buffers;
@@ -10,10 +11,18 @@ namespace Collectives.Operations;
 /// Where one operation at a time runs: the collective slot of a communicator, or the
 /// point-to-point slot for sends to (or receives from) one peer. It owns the operation's
 /// deadline and cancellation: when either fires it records why and tears the links down
-/// through <c>fail</c>, which makes every wait of the operation end at once.
+/// through <c>fail</c>, which makes every wait of the operation end at once. While an
+/// operation is stuck it also inspects the links for frames of a different call, so ranks that
+/// wait on each other in patterns that never meet fail with a mismatch long before the deadline.
 /// </summary>
 internal sealed class OperationSlot : IDisposable
 {
+    /// <summary>
+    /// How often a running operation looks for a mismatched frame. Rare enough to cost nothing
+    /// for calls that progress, soon enough that a mismatch is reported in a blink.
+    /// </summary>
+    public static readonly TimeSpan StallInspectionInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly object _gate = new();
     private readonly Timer _deadline;
     private readonly Action<AbortReason> _fail;
@@ -21,19 +30,24 @@ internal sealed class OperationSlot : IDisposable
     private bool _reserved;
     private TimeSpan _timeout;
     private AbortReason? _localFailure;
+    private CollectiveMismatchException? _mismatch;
+    private long _startTimestamp;
     private CancellationTokenRegistration _cancellation;
 
     public OperationSlot(CollectiveContext context, Action<AbortReason> fail)
     {
         Context = context;
         _fail = fail;
-        _deadline = new Timer(static state => ((OperationSlot)state!).OnDeadline(), this, Timeout.Infinite, Timeout.Infinite);
+        _deadline = new Timer(static state => ((OperationSlot)state!).OnTick(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     public CollectiveContext Context { get; }
 
     /// <summary>Byte views of the caller's buffers, private to this slot so concurrent slots never share one.</summary>
     public ByteViews Views { get; } = new();
+
+    /// <summary>The mismatch the stall inspection found, when that is what stopped the operation.</summary>
+    public CollectiveMismatchException? Mismatch => _mismatch;
 
     /// <summary>The sequence number the next operation in this slot gets.</summary>
     public long NextSequence { get; private set; } = 1;
@@ -70,8 +84,11 @@ internal sealed class OperationSlot : IDisposable
             Context.Begin(fingerprint, NextSequence++);
             _timeout = timeout;
             _localFailure = null;
+            _mismatch = null;
             _active = true;
-            _deadline.Change(timeout, Timeout.InfiniteTimeSpan);
+            _startTimestamp = Stopwatch.GetTimestamp();
+            TimeSpan first = timeout < StallInspectionInterval ? timeout : StallInspectionInterval;
+            _deadline.Change(first, StallInspectionInterval);
         }
         if (cancellationToken.CanBeCanceled)
         {
@@ -96,7 +113,7 @@ internal sealed class OperationSlot : IDisposable
 
     public void Dispose() => _deadline.Dispose();
 
-    private void OnDeadline()
+    private void OnTick()
     {
         AbortReason reason;
         lock (_gate)
@@ -105,7 +122,19 @@ internal sealed class OperationSlot : IDisposable
             {
                 return;
             }
-            reason = new AbortReason(AbortCode.Timeout, Context.Rank, TimeoutMessage());
+            if (Stopwatch.GetElapsedTime(_startTimestamp) >= _timeout)
+            {
+                reason = new AbortReason(AbortCode.Timeout, Context.Rank, TimeoutMessage());
+            }
+            else if (Context.FindMismatchedPendingFrame() is { } mismatch)
+            {
+                _mismatch = mismatch;
+                reason = new AbortReason(AbortCode.Mismatch, Context.Rank, mismatch.Message);
+            }
+            else
+            {
+                return;
+            }
             _localFailure = reason;
         }
         _fail(reason);

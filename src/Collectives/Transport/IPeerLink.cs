@@ -30,6 +30,12 @@ public interface IPeerLink : IAsyncDisposable
     /// <summary>Receives the next frame. Dispose the result when done with its payload.</summary>
     ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The header of the next frame if it has already arrived, without consuming it. Lets a
+    /// rank that is stuck waiting on one peer notice that another peer is in a different call.
+    /// </summary>
+    bool TryPeekHeader(out FrameHeader header);
+
     /// <summary>Tears the link down at both ends; idempotent, the first reason wins.</summary>
     void Abort(AbortReason reason);
 }

@@ -18,6 +18,8 @@ namespace Collectives.Kernels.Loops;
 /// </summary>
 internal static unsafe partial class ReduceLoop
 {
+    // Inlined into the dispatcher: after constant folding it is one length test and a call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<T, TOp, TCopy>(T* a, T* b, T* d, T* c, nuint length)
         where T : unmanaged
         where TOp : IReduceOperator<T>

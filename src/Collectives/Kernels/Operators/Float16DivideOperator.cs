@@ -6,7 +6,8 @@ namespace Collectives.Kernels.Operators;
 /// <summary>
 /// <c>x / divisor</c> for a 16-bit float format: widen to float, divide (true IEEE division, not a
 /// multiplication by the reciprocal), round once. The divisor stays a float so rank counts above
-/// 2048, which Half cannot hold exactly, still divide exactly.
+/// 2048, which Half cannot hold exactly, still divide exactly. Division returns only quiet NaNs
+/// with an input's payload, so the fast narrowing applies.
 /// </summary>
 internal readonly struct Float16DivideOperator<TCodec> : IStatefulUnaryOperator<ushort>
     where TCodec : IFloat16Codec
@@ -23,7 +24,7 @@ internal readonly struct Float16DivideOperator<TCodec> : IStatefulUnaryOperator<
     {
         Vector128<uint> packed = x.AsUInt32();
         Vector128<float> divisor = Vector128.Create(_divisor);
-        return TCodec.Narrow(TCodec.WidenLow(packed) / divisor, TCodec.WidenHigh(packed) / divisor).AsUInt16();
+        return TCodec.NarrowQuietNaNs(TCodec.WidenLow(packed) / divisor, TCodec.WidenHigh(packed) / divisor).AsUInt16();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -31,7 +32,7 @@ internal readonly struct Float16DivideOperator<TCodec> : IStatefulUnaryOperator<
     {
         Vector256<uint> packed = x.AsUInt32();
         Vector256<float> divisor = Vector256.Create(_divisor);
-        return TCodec.Narrow(TCodec.WidenLow(packed) / divisor, TCodec.WidenHigh(packed) / divisor).AsUInt16();
+        return TCodec.NarrowQuietNaNs(TCodec.WidenLow(packed) / divisor, TCodec.WidenHigh(packed) / divisor).AsUInt16();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -39,6 +40,6 @@ internal readonly struct Float16DivideOperator<TCodec> : IStatefulUnaryOperator<
     {
         Vector512<uint> packed = x.AsUInt32();
         Vector512<float> divisor = Vector512.Create(_divisor);
-        return TCodec.Narrow(TCodec.WidenLow(packed) / divisor, TCodec.WidenHigh(packed) / divisor).AsUInt16();
+        return TCodec.NarrowQuietNaNs(TCodec.WidenLow(packed) / divisor, TCodec.WidenHigh(packed) / divisor).AsUInt16();
     }
 }

@@ -59,6 +59,10 @@ internal readonly struct HalfCodec : IFloat16Codec
     public static Vector128<uint> Narrow(Vector128<float> low, Vector128<float> high) =>
         ((NarrowToLow(high) << 16) | NarrowToLow(low)).AsUInt32();
 
+    // Half's NaN lanes need their own path either way (the rounding path saturates them to infinity).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<uint> NarrowQuietNaNs(Vector128<float> low, Vector128<float> high) => Narrow(low, high);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> WidenLow(Vector256<uint> packed) => Widen((packed & Vector256.Create((uint)LowHalfMask)).AsInt32());
 
@@ -69,6 +73,10 @@ internal readonly struct HalfCodec : IFloat16Codec
     public static Vector256<uint> Narrow(Vector256<float> low, Vector256<float> high) =>
         ((NarrowToLow(high) << 16) | NarrowToLow(low)).AsUInt32();
 
+    // Half's NaN lanes need their own path either way (the rounding path saturates them to infinity).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> NarrowQuietNaNs(Vector256<float> low, Vector256<float> high) => Narrow(low, high);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> WidenLow(Vector512<uint> packed) => Widen((packed & Vector512.Create((uint)LowHalfMask)).AsInt32());
 
@@ -78,6 +86,10 @@ internal readonly struct HalfCodec : IFloat16Codec
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<uint> Narrow(Vector512<float> low, Vector512<float> high) =>
         ((NarrowToLow(high) << 16) | NarrowToLow(low)).AsUInt32();
+
+    // Half's NaN lanes need their own path either way (the rounding path saturates them to infinity).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<uint> NarrowQuietNaNs(Vector512<float> low, Vector512<float> high) => Narrow(low, high);
 
     // half: one binary16 value in bits 0..15 of each lane, zeros above.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

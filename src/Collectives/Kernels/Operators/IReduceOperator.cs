@@ -10,6 +10,15 @@ namespace Collectives.Kernels.Operators;
 internal interface IReduceOperator<T>
     where T : unmanaged
 {
+    /// <summary>
+    /// True when every NaN the operator returns is quiet and carries an input's payload or the
+    /// default NaN, as IEEE arithmetic (add, multiply, divide) does. Then a result computed from
+    /// widened 16-bit inputs never has NaN payload bits below the 16-bit mantissa, and narrowing can
+    /// skip its NaN fix-up. False for operators that may hand back an input unchanged, signaling
+    /// NaNs included (Min, Max), and for integer operators, where it means nothing.
+    /// </summary>
+    static virtual bool ReturnsOnlyQuietNaNs => false;
+
     static abstract T Invoke(T x, T y);
 
     static abstract Vector128<T> Invoke(Vector128<T> x, Vector128<T> y);

@@ -12,6 +12,9 @@ namespace Collectives.Kernels.Operators;
 internal readonly struct ProdOperator<T> : IReduceOperator<T>
     where T : unmanaged, IMultiplyOperators<T, T, T>
 {
+    /// <summary>IEEE addition and multiplication only ever return quiet NaNs carrying an input's payload.</summary>
+    public static bool ReturnsOnlyQuietNaNs => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke(T x, T y) => x * y;
 

@@ -23,7 +23,7 @@ internal readonly struct WidenedOperator<TCodec, TOperator> : IReduceOperator<us
         Vector128<uint> xs = x.AsUInt32(), ys = y.AsUInt32();
         Vector128<float> low = TOperator.Invoke(TCodec.WidenLow(xs), TCodec.WidenLow(ys));
         Vector128<float> high = TOperator.Invoke(TCodec.WidenHigh(xs), TCodec.WidenHigh(ys));
-        return TCodec.Narrow(low, high).AsUInt16();
+        return (TOperator.ReturnsOnlyQuietNaNs ? TCodec.NarrowQuietNaNs(low, high) : TCodec.Narrow(low, high)).AsUInt16();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -32,7 +32,7 @@ internal readonly struct WidenedOperator<TCodec, TOperator> : IReduceOperator<us
         Vector256<uint> xs = x.AsUInt32(), ys = y.AsUInt32();
         Vector256<float> low = TOperator.Invoke(TCodec.WidenLow(xs), TCodec.WidenLow(ys));
         Vector256<float> high = TOperator.Invoke(TCodec.WidenHigh(xs), TCodec.WidenHigh(ys));
-        return TCodec.Narrow(low, high).AsUInt16();
+        return (TOperator.ReturnsOnlyQuietNaNs ? TCodec.NarrowQuietNaNs(low, high) : TCodec.Narrow(low, high)).AsUInt16();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -41,6 +41,6 @@ internal readonly struct WidenedOperator<TCodec, TOperator> : IReduceOperator<us
         Vector512<uint> xs = x.AsUInt32(), ys = y.AsUInt32();
         Vector512<float> low = TOperator.Invoke(TCodec.WidenLow(xs), TCodec.WidenLow(ys));
         Vector512<float> high = TOperator.Invoke(TCodec.WidenHigh(xs), TCodec.WidenHigh(ys));
-        return TCodec.Narrow(low, high).AsUInt16();
+        return (TOperator.ReturnsOnlyQuietNaNs ? TCodec.NarrowQuietNaNs(low, high) : TCodec.Narrow(low, high)).AsUInt16();
     }
 }

@@ -24,6 +24,8 @@ internal sealed class InProcessLink : IPeerLink, IRemoteMemoryAccess
     public ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default) =>
         _pair.PipeTo(_end).ReceiveAsync(_end, cancellationToken);
 
+    public bool TryPeekHeader(out FrameHeader header) => _pair.PipeTo(_end).TryPeekHeader(out header);
+
     public void Abort(AbortReason reason) => _pair.Abort(reason, _end);
 
     public ValueTask DisposeAsync()

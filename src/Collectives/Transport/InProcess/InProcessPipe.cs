@@ -34,7 +34,7 @@ internal sealed class InProcessPipe
                 $"The header announces {header.PayloadLength} payload bytes but the payload has {payload.Length}.", nameof(payload));
         }
         PendingFrame frame = FramePool.Get();
-        frame.Prepare(header, payload);
+        frame.Prepare(this, header, payload);
         bool wake;
         lock (_gate)
         {
@@ -135,6 +135,42 @@ internal sealed class InProcessPipe
         {
             _receiverWake.TrySetException(exception);
         }
+    }
+
+    /// <summary>
+    /// The receiver released a lent frame. If the link was aborted meanwhile (the receiver
+    /// rejected the frame, or anything else failed), the sender learns of the failure instead of
+    /// a success it cannot rely on.
+    /// </summary>
+    public void Complete(PendingFrame frame)
+    {
+        AbortReason? abort;
+        lock (_gate)
+        {
+            abort = _abort;
+        }
+        if (abort is null)
+        {
+            frame.Consumed.TrySetResult();
+        }
+        else
+        {
+            frame.Consumed.TrySetException(new LinkAbortedException(abort, raisedByPeer: false));
+        }
+    }
+
+    /// <summary>The next frame's header, if one is queued; the frame stays queued.</summary>
+    public bool TryPeekHeader(out FrameHeader header)
+    {
+        lock (_gate)
+        {
+            if (_queue.TryPeek(out PendingFrame? frame))
+            {
+                return FrameHeader.TryRead(frame.HeaderBytes, out header, out _);
+            }
+        }
+        header = default;
+        return false;
     }
 
     /// <summary>The abort exceptions are raised once for all waiters; each waiter learns which end aborted.</summary>

@@ -16,8 +16,11 @@ internal sealed class PendingFrame : IInboundFrameOwner
 
     public ReusableCompletion Consumed { get; } = new();
 
-    public void Prepare(in FrameHeader header, ReadOnlyMemory<byte> payload)
+    private InProcessPipe? _pipe;
+
+    public void Prepare(InProcessPipe pipe, in FrameHeader header, ReadOnlyMemory<byte> payload)
     {
+        _pipe = pipe;
         // The header is encoded and parsed back like on a wire, so the in-process transport
         // exercises the same codec and checks as every other transport.
         header.Write(HeaderBytes);
@@ -25,13 +28,17 @@ internal sealed class PendingFrame : IInboundFrameOwner
         Consumed.Reset();
     }
 
-    public void Clear() => Payload = default;
+    public void Clear()
+    {
+        Payload = default;
+        _pipe = null;
+    }
 
     void IInboundFrameOwner.Release(short token)
     {
         if (token == Consumed.Version)
         {
-            Consumed.TrySetResult();
+            _pipe?.Complete(this);
         }
     }
 }

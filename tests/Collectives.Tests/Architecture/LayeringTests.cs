@@ -1,0 +1,62 @@
+namespace Collectives.Tests.Architecture;
+
+/// <summary>
+/// Keeps the layering of DESIGN.md: algorithms never name a concrete transport; transports never
+/// see algorithms, the selector or (later) the store; selection does no I/O; kernels stand alone.
+/// Checked on the source, since a using directive or a type name is what a violation looks like.
+/// </summary>
+public sealed class LayeringTests
+{
+    public static TheoryData<string, string[]> Rules() => new()
+    {
+        { "Algorithms", ["Transport.InProcess", "InProcessLink", "InProcessFabric", "Selection", "Communicator"] },
+        { "Transport", ["Collectives.Algorithms", "Collectives.Selection", "Collectives.Operations", "Communicator"] },
+        { "Selection", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File."] },
+        { "Kernels", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection", "Communicator"] },
+        { "Wire", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void FolderDoesNotReachAcrossItsLayer(string folder, string[] forbidden)
+    {
+        string root = Path.Combine(RepositoryRoot(), "src", "Collectives", folder);
+        string[] files = Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        var violations = new List<string>();
+        foreach (string file in files)
+        {
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string code = StripComment(lines[i]);
+                foreach (string name in forbidden)
+                {
+                    if (code.Contains(name, StringComparison.Ordinal))
+                    {
+                        violations.Add($"{Path.GetRelativePath(root, file)}:{i + 1} mentions {name}");
+                    }
+                }
+            }
+        }
+        Assert.True(violations.Count == 0, $"{folder} breaks the layering:\n" + string.Join('\n', violations));
+    }
+
+    private static string StripComment(string line)
+    {
+        int comment = line.IndexOf("//", StringComparison.Ordinal);
+        return comment < 0 ? line : line[..comment];
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Collectives.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Cannot find the repository root (Collectives.sln) above " + AppContext.BaseDirectory);
+    }
+}
