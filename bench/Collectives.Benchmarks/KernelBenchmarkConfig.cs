@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -29,7 +28,6 @@ public sealed class KernelBenchmarkConfig : ManualConfig
             .WithIterationTime(TimeInterval.FromMilliseconds(IterationMilliseconds))
             .WithId("Short"));
         AddColumn(new TouchedThroughputColumn(best: false), new TouchedThroughputColumn(best: true));
-        AddExporter(CsvExporter.Default);
         SummaryStyle = SummaryStyle.Default.WithTimeUnit(TimeUnit.Microsecond);
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }

@@ -14,7 +14,7 @@ namespace Collectives.Kernels;
 /// nor throws. Loops use the widest accelerated vector (512, 256 or 128 bits).</para>
 /// <para>Arithmetic: integers wrap (Sum, Prod) and divide with truncation toward zero. float and
 /// double round once per element in their own type. Half and BFloat16 widen to float, reduce, and
-/// round once per call, to nearest even; results are bit-identical to
+/// round once per element and call (once per reduction step), to nearest even; results are bit-identical to
 /// <c>(Half)((float)a op (float)b)</c>.</para>
 /// <para>Min and Max follow IEEE 754-2019 <c>minimum</c>/<c>maximum</c>, the same rule as
 /// <see cref="Math.Min(double, double)"/>: if either input is NaN the result is NaN, and -0 is

@@ -20,39 +20,89 @@ internal static unsafe partial class ReduceLoop
         Vector512<T> beg = TOp.Invoke(Vector512.Load(a), Vector512.Load(b));
         Vector512<T> end = TOp.Invoke(Vector512.Load(a + last), Vector512.Load(b + last));
 
-        nuint i = MainLoopStart(d, length, (nuint)Vector512<byte>.Count);
-        while (i + (KernelTuning.UnrolledVectors * count) <= length)
+        // The loop walks the buffers with pointers (one add per buffer per iteration, no address
+        // arithmetic per vector) and stores each vector as soon as it is reduced, so only one result
+        // is live at a time. Storing before the next loads is safe in place: each vector's store
+        // covers only elements no later vector reads.
+        nuint start = MainLoopStart(d, length, (nuint)Vector512<byte>.Count);
+        T* pa = a + start, pb = b + start, pd = d + start, pc = TCopy.Enabled ? c + start : null;
+        for (nuint blocks = (length - start) / (KernelTuning.UnrolledVectors * count); blocks != 0; blocks--)
         {
-            Vector512<T> r0 = TOp.Invoke(Vector512.Load(a + i), Vector512.Load(b + i));
-            Vector512<T> r1 = TOp.Invoke(Vector512.Load(a + i + count), Vector512.Load(b + i + count));
-            Vector512<T> r2 = TOp.Invoke(Vector512.Load(a + i + (2 * count)), Vector512.Load(b + i + (2 * count)));
-            Vector512<T> r3 = TOp.Invoke(Vector512.Load(a + i + (3 * count)), Vector512.Load(b + i + (3 * count)));
-            r0.Store(d + i);
-            r1.Store(d + i + count);
-            r2.Store(d + i + (2 * count));
-            r3.Store(d + i + (3 * count));
+            Vector512<T> r0 = TOp.Invoke(Vector512.Load(pa), Vector512.Load(pb));
+            r0.Store(pd);
             if (TCopy.Enabled)
             {
-                r0.Store(c + i);
-                r1.Store(c + i + count);
-                r2.Store(c + i + (2 * count));
-                r3.Store(c + i + (3 * count));
+                r0.Store(pc);
             }
 
-            i += KernelTuning.UnrolledVectors * count;
+            Vector512<T> r1 = TOp.Invoke(Vector512.Load(pa + count), Vector512.Load(pb + count));
+            r1.Store(pd + count);
+            if (TCopy.Enabled)
+            {
+                r1.Store(pc + count);
+            }
+
+            Vector512<T> r2 = TOp.Invoke(Vector512.Load(pa + (2 * count)), Vector512.Load(pb + (2 * count)));
+            r2.Store(pd + (2 * count));
+            if (TCopy.Enabled)
+            {
+                r2.Store(pc + (2 * count));
+            }
+
+            Vector512<T> r3 = TOp.Invoke(Vector512.Load(pa + (3 * count)), Vector512.Load(pb + (3 * count)));
+            r3.Store(pd + (3 * count));
+            if (TCopy.Enabled)
+            {
+                r3.Store(pc + (3 * count));
+            }
+
+            Vector512<T> r4 = TOp.Invoke(Vector512.Load(pa + (4 * count)), Vector512.Load(pb + (4 * count)));
+            r4.Store(pd + (4 * count));
+            if (TCopy.Enabled)
+            {
+                r4.Store(pc + (4 * count));
+            }
+
+            Vector512<T> r5 = TOp.Invoke(Vector512.Load(pa + (5 * count)), Vector512.Load(pb + (5 * count)));
+            r5.Store(pd + (5 * count));
+            if (TCopy.Enabled)
+            {
+                r5.Store(pc + (5 * count));
+            }
+
+            Vector512<T> r6 = TOp.Invoke(Vector512.Load(pa + (6 * count)), Vector512.Load(pb + (6 * count)));
+            r6.Store(pd + (6 * count));
+            if (TCopy.Enabled)
+            {
+                r6.Store(pc + (6 * count));
+            }
+
+            Vector512<T> r7 = TOp.Invoke(Vector512.Load(pa + (7 * count)), Vector512.Load(pb + (7 * count)));
+            r7.Store(pd + (7 * count));
+            if (TCopy.Enabled)
+            {
+                r7.Store(pc + (7 * count));
+            }
+
+            pa += KernelTuning.UnrolledVectors * count;
+            pb += KernelTuning.UnrolledVectors * count;
+            pd += KernelTuning.UnrolledVectors * count;
+            if (TCopy.Enabled)
+            {
+                pc += KernelTuning.UnrolledVectors * count;
+            }
         }
 
         // Fewer than UnrolledVectors whole vectors remain; whatever is left after them is in `end`.
-        while (i < last)
+        for (T* lastStart = d + last; pd < lastStart; pa += count, pb += count, pd += count)
         {
-            Vector512<T> r = TOp.Invoke(Vector512.Load(a + i), Vector512.Load(b + i));
-            r.Store(d + i);
+            Vector512<T> r = TOp.Invoke(Vector512.Load(pa), Vector512.Load(pb));
+            r.Store(pd);
             if (TCopy.Enabled)
             {
-                r.Store(c + i);
+                r.Store(pc);
+                pc += count;
             }
-
-            i += count;
         }
 
         end.Store(d + last);

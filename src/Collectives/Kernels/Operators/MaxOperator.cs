@@ -8,7 +8,8 @@ namespace Collectives.Kernels.Operators;
 /// Larger of two elements. For floating point this is IEEE 754-2019 <c>maximum</c>, the rule of
 /// <see cref="Math.Max(float, float)"/>: a NaN in either input is the result (the first input's
 /// when both are NaN), and +0 is larger than -0. Since .NET 9 the vector <c>Max</c> follows the
-/// same rule, so scalar and vector lanes agree bit for bit.
+/// same rule, so scalar and vector lanes agree bit for bit. On x86 the 128- and 256-bit float
+/// forms use the shorter <see cref="IeeeMinMax"/> sequence, which computes the same bits.
 /// </summary>
 internal readonly struct MaxOperator<T> : IReduceOperator<T>
     where T : unmanaged, INumber<T>
@@ -17,10 +18,12 @@ internal readonly struct MaxOperator<T> : IReduceOperator<T>
     public static T Invoke(T x, T y) => T.Max(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Invoke(Vector128<T> x, Vector128<T> y) => Vector128.Max(x, y);
+    public static Vector128<T> Invoke(Vector128<T> x, Vector128<T> y) =>
+        IeeeMinMax.IsAccelerated<T>() ? IeeeMinMax.Max(x, y) : Vector128.Max(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Invoke(Vector256<T> x, Vector256<T> y) => Vector256.Max(x, y);
+    public static Vector256<T> Invoke(Vector256<T> x, Vector256<T> y) =>
+        IeeeMinMax.IsAccelerated<T>() ? IeeeMinMax.Max(x, y) : Vector256.Max(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => Vector512.Max(x, y);

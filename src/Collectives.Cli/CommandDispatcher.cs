@@ -1,0 +1,53 @@
+using Collectives.Cli.Perf;
+
+namespace Collectives.Cli;
+
+/// <summary>
+/// Picks the subcommand from the first argument (<c>collectives perf ...</c>). New subcommands
+/// (run, topo, explain, tune, sim) are one more entry in <see cref="Commands"/>.
+/// </summary>
+internal static class CommandDispatcher
+{
+    public static IReadOnlyList<CliCommand> Commands { get; } =
+    [
+        new("perf", "sweep message sizes and print nccl-tests-style bandwidth tables", PerfCommand.RunAsync),
+    ];
+
+    public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args.Count == 0)
+        {
+            error.Write(Usage());
+            return Task.FromResult(ExitCodes.Usage);
+        }
+        string name = args[0];
+        if (name is "-h" or "--help" or "help")
+        {
+            output.Write(Usage());
+            return Task.FromResult(ExitCodes.Success);
+        }
+        CliCommand? command = Commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+        if (command is null)
+        {
+            error.WriteLine($"collectives: unknown command '{name}'.");
+            error.Write(Usage());
+            return Task.FromResult(ExitCodes.Usage);
+        }
+        return command.RunAsync(args.Skip(1).ToArray(), output, error, cancellationToken);
+    }
+
+    public static string Usage()
+    {
+        var text = new StringWriter();
+        text.WriteLine("Usage: collectives <command> [arguments]");
+        text.WriteLine();
+        text.WriteLine("Commands:");
+        foreach (CliCommand command in Commands)
+        {
+            text.WriteLine($"  {command.Name,-10}{command.Summary}");
+        }
+        text.WriteLine();
+        text.WriteLine("Run 'collectives <command> --help' for a command's flags.");
+        return text.ToString();
+    }
+}

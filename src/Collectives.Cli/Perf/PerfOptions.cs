@@ -1,0 +1,92 @@
+using Collectives.Kernels;
+
+namespace Collectives.Cli.Perf;
+
+/// <summary>
+/// What <c>collectives perf</c> runs, parsed from its flags. Defaults match nccl-tests where it
+/// has the flag; each default is a named constant with its reason.
+/// </summary>
+internal sealed record PerfOptions
+{
+    /// <summary>nccl-tests' default smallest size: one float per rank pair, latency-bound.</summary>
+    public const long DefaultMinBytes = 8;
+
+    /// <summary>nccl-tests' default largest size: well past every cache, bandwidth-bound.</summary>
+    public const long DefaultMaxBytes = 32L << 20;
+
+    /// <summary>Doubling gives one row per power of two, as nccl-tests' usual -f 2.</summary>
+    public const int DefaultStepFactor = 2;
+
+    /// <summary>nccl-tests' default timed iterations per size.</summary>
+    public const int DefaultIterations = 20;
+
+    /// <summary>nccl-tests' default warm-up iterations (JIT, page faults, first-touch of buffers).</summary>
+    public const int DefaultWarmupIterations = 5;
+
+    /// <summary>Two ranks: the smallest group where every collective moves data.</summary>
+    public const int DefaultRanks = 2;
+
+    /// <summary>Largest group perf starts in one process: every rank holds its own buffers.</summary>
+    public const int MaxRanks = 1024;
+
+    /// <summary>
+    /// Largest size: the biggest power of two under the library's per-call limit of 2 GiB − 1
+    /// bytes, and buffers (allocated per rank) have to fit in memory.
+    /// </summary>
+    public const long MaxSizeBytes = 1L << 30;
+
+    /// <summary>The only transport perf can start ranks on so far (ranks are tasks in this process).</summary>
+    public const string InProcessTransport = "inprocess";
+
+    /// <summary>Transports perf can use, for --transport's error message.</summary>
+    public static IReadOnlyList<string> Transports { get; } = [InProcessTransport];
+
+    public CollectiveKind Collective { get; init; } = CollectiveKind.AllReduce;
+
+    public long MinBytes { get; init; } = DefaultMinBytes;
+
+    public long MaxBytes { get; init; } = DefaultMaxBytes;
+
+    public int StepFactor { get; init; } = DefaultStepFactor;
+
+    /// <summary>Additive step (nccl-tests -i); 0 means the sweep multiplies by <see cref="StepFactor"/>.</summary>
+    public long StepBytes { get; init; }
+
+    public int Iterations { get; init; } = DefaultIterations;
+
+    public int WarmupIterations { get; init; } = DefaultWarmupIterations;
+
+    /// <summary>Check results after the timed runs and count wrong elements (nccl-tests -c).</summary>
+    public bool Check { get; init; } = true;
+
+    public ReduceOp Op { get; init; } = ReduceOp.Sum;
+
+    public DataType DataType { get; init; } = DataType.Float32;
+
+    public int Root { get; init; }
+
+    public int Ranks { get; init; } = DefaultRanks;
+
+    /// <summary>Passed to <see cref="CommunicatorOptions.Algorithm"/>; null lets the selector choose.</summary>
+    public string? Algorithm { get; init; }
+
+    public string Transport { get; init; } = InProcessTransport;
+
+    public int ChunkBytes { get; init; } = CommunicatorOptions.DefaultChunkBytes;
+
+    public TimeSpan Timeout { get; init; } = CommunicatorOptions.DefaultTimeout;
+
+    /// <summary>Print one JSON document instead of the table.</summary>
+    public bool Json { get; init; }
+
+    /// <summary>--help was given: print usage and run nothing.</summary>
+    public bool Help { get; init; }
+
+    /// <summary>The options every rank's communicator gets.</summary>
+    public CommunicatorOptions ToCommunicatorOptions() => new()
+    {
+        Algorithm = Algorithm,
+        ChunkBytes = ChunkBytes,
+        Timeout = Timeout,
+    };
+}
