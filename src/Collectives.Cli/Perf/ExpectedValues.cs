@@ -30,9 +30,17 @@ internal sealed class ExpectedValues<T>
     /// <summary>Fills <paramref name="input"/> as <paramref name="rank"/>'s input, element 0 first.</summary>
     public void FillInput(int rank, Span<T> input)
     {
-        for (int i = 0; i < input.Length; i++)
+        // The pattern repeats every Period elements: compute one period, then double it by copying.
+        int first = Math.Min(input.Length, InputPattern.Period);
+        for (int i = 0; i < first; i++)
         {
             input[i] = Input(rank, i);
+        }
+        for (int filled = first; filled < input.Length;)
+        {
+            int n = Math.Min(filled, input.Length - filled);
+            input[..n].CopyTo(input[filled..]);
+            filled += n;
         }
     }
 

@@ -38,7 +38,10 @@ internal sealed class InputPattern
         _twoPeriod = Math.Max(5, (ranks + MaxTwosPerElement - 1) / MaxTwosPerElement);
     }
 
-    /// <summary>What <paramref name="rank"/> puts at <paramref name="index"/> of its input buffer.</summary>
+    /// <summary>
+    /// What <paramref name="rank"/> puts at <paramref name="index"/> of its input buffer; depends on
+    /// the index only through index mod <see cref="Period"/>.
+    /// </summary>
     public long Value(int rank, long index)
     {
         int i = (int)(index % Period);

@@ -28,12 +28,18 @@ internal sealed class PerfBenchmark<T>
             // Once, for the largest size; every size slices them.
             RankBuffers<T>[] buffers = group.Select(_ => new RankBuffers<T>(layouts)).ToArray();
             reporter.Begin(_options);
+            // Like nccl-tests, warm up at the largest and the smallest size before the sweep, so the
+            // first rows pay for neither JIT nor first touch of the buffers.
+            foreach (CollectiveLayout layout in new[] { layouts[^1], layouts[0] })
+            {
+                await OnEveryRankAsync(group, c => WarmUpAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+            }
             var rows = new List<PerfRow>(layouts.Count);
             foreach (CollectiveLayout layout in layouts)
             {
-                RankOutcome[] outcomes = await Task.WhenAll(group.Select(communicator =>
-                    Task.Run(() => RunRankAsync(communicator, buffers[communicator.Rank], layout, cancellationToken), cancellationToken)))
-                    .ConfigureAwait(false);
+                RankOutcome[] outcomes = await OnEveryRankAsync(group,
+                    c => RunRankAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken).ConfigureAwait(false);
                 PerfRow row = Combine(layout, outcomes);
                 rows.Add(row);
                 reporter.Row(row);
@@ -49,6 +55,26 @@ internal sealed class PerfBenchmark<T>
                 await communicator.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every rank, each on its own task, since a rank's collective waits for the others.</summary>
+    private static Task<TResult[]> OnEveryRankAsync<TResult>(Communicator[] group, Func<Communicator, Task<TResult>> body,
+        CancellationToken cancellationToken) =>
+        Task.WhenAll(group.Select(communicator => Task.Run(() => body(communicator), cancellationToken)));
+
+    private async Task<bool> WarmUpAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
+        CancellationToken cancellationToken)
+    {
+        foreach (Placement placement in new[] { Placement.OutOfPlace, Placement.InPlace })
+        {
+            var call = PerfCall<T>.For(layout, buffers, communicator.Rank, placement, _options.Op, _options.Root);
+            call.Prepare(_expected, communicator.Rank);
+            for (int i = 0; i < _options.WarmupIterations; i++)
+            {
+                await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return true;
     }
 
     private async Task<RankOutcome> RunRankAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,

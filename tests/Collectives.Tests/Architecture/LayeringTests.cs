@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Collectives.Tests.Architecture;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed class LayeringTests
                 string code = StripComment(lines[i]);
                 foreach (string name in forbidden)
                 {
-                    if (code.Contains(name, StringComparison.Ordinal))
+                    if (Regex.IsMatch(code, $@"(?<!\w){Regex.Escape(name)}(?!\w)"))
                     {
                         violations.Add($"{Path.GetRelativePath(root, file)}:{i + 1} mentions {name}");
                     }

@@ -9,7 +9,7 @@ namespace Collectives.Transport.InProcess;
 /// </summary>
 public sealed class InProcessFabric : ILinkProvider
 {
-    private readonly ConcurrentDictionary<(ulong Communicator, int Low, int High), InProcessLinkPair> _unclaimed = new();
+    private readonly ConcurrentDictionary<(ulong CommunicatorId, int Low, int High), InProcessLinkPair> _unclaimed = new();
 
     public string Name => "inprocess";
 
