@@ -14,7 +14,7 @@ namespace Collectives.Benchmarks;
 public sealed class KernelBenchmarkConfig : ManualConfig
 {
     private const int WarmupIterations = 3;
-    private const int MeasuredIterations = 9;
+    private const int MeasuredIterations = 15;
     // Long enough for several 256 MiB operations (tens of ms each) per iteration.
     private const int IterationMilliseconds = 200;
 

@@ -4,9 +4,6 @@ using Collectives.Kernels;
 
 namespace Collectives.Tests.Kernels;
 
-/// <summary>The straightforward element loop the kernels must match.</summary>
-public delegate void ReferenceKernel(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> result);
-
 /// <summary>
 /// Scalar reference arithmetic, written independently of the library: floats compute <c>a op b</c>
 /// in their own type; Half and BFloat16 compute in float and round once; integers wrap; Min/Max

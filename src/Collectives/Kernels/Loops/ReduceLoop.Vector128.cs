@@ -12,6 +12,12 @@ internal static unsafe partial class ReduceLoop
         where TOp : IReduceOperator<T>
         where TCopy : ICopyPolicy
     {
+        if (TOp.IsComputeBound)
+        {
+            Compact128<T, TOp, TCopy>(a, b, d, c, length);
+            return;
+        }
+
         nuint count = (nuint)Vector128<T>.Count;
         nuint last = length - count;
 
@@ -111,6 +117,37 @@ internal static unsafe partial class ReduceLoop
         {
             end.Store(c + last);
             beg.Store(c);
+        }
+    }
+
+    /// <summary>
+    /// The loop for compute-bound operators: one vector per iteration from the start, and the
+    /// last (overlapping) vector reduced by the same loop in a final pass from inputs loaded before
+    /// any store, so the operator's long body is compiled exactly once.
+    /// </summary>
+    internal static void Compact128<T, TOp, TCopy>(T* a, T* b, T* d, T* c, nuint length)
+        where T : unmanaged
+        where TOp : IReduceOperator<T>
+        where TCopy : ICopyPolicy
+    {
+        nuint count = (nuint)Vector128<T>.Count;
+        nuint last = length - count;
+        Vector128<T> endA = Vector128.Load(a + last), endB = Vector128.Load(b + last);
+        for (nuint i = 0; ; i += count)
+        {
+            bool final = i >= last;
+            nuint at = final ? last : i;
+            Vector128<T> r = TOp.Invoke(final ? endA : Vector128.Load(a + i), final ? endB : Vector128.Load(b + i));
+            r.Store(d + at);
+            if (TCopy.Enabled)
+            {
+                r.Store(c + at);
+            }
+
+            if (final)
+            {
+                break;
+            }
         }
     }
 }

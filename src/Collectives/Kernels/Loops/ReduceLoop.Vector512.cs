@@ -12,6 +12,12 @@ internal static unsafe partial class ReduceLoop
         where TOp : IReduceOperator<T>
         where TCopy : ICopyPolicy
     {
+        if (TOp.IsComputeBound)
+        {
+            Compact512<T, TOp, TCopy>(a, b, d, c, length);
+            return;
+        }
+
         nuint count = (nuint)Vector512<T>.Count;
         nuint last = length - count;
 
@@ -111,6 +117,37 @@ internal static unsafe partial class ReduceLoop
         {
             end.Store(c + last);
             beg.Store(c);
+        }
+    }
+
+    /// <summary>
+    /// The loop for compute-bound operators: one vector per iteration from the start, and the
+    /// last (overlapping) vector reduced by the same loop in a final pass from inputs loaded before
+    /// any store, so the operator's long body is compiled exactly once.
+    /// </summary>
+    internal static void Compact512<T, TOp, TCopy>(T* a, T* b, T* d, T* c, nuint length)
+        where T : unmanaged
+        where TOp : IReduceOperator<T>
+        where TCopy : ICopyPolicy
+    {
+        nuint count = (nuint)Vector512<T>.Count;
+        nuint last = length - count;
+        Vector512<T> endA = Vector512.Load(a + last), endB = Vector512.Load(b + last);
+        for (nuint i = 0; ; i += count)
+        {
+            bool final = i >= last;
+            nuint at = final ? last : i;
+            Vector512<T> r = TOp.Invoke(final ? endA : Vector512.Load(a + i), final ? endB : Vector512.Load(b + i));
+            r.Store(d + at);
+            if (TCopy.Enabled)
+            {
+                r.Store(c + at);
+            }
+
+            if (final)
+            {
+                break;
+            }
         }
     }
 }

@@ -13,6 +13,9 @@ internal readonly struct WidenedOperator<TCodec, TOperator> : IReduceOperator<us
     where TCodec : IFloat16Codec
     where TOperator : IReduceOperator<float>
 {
+    /// <summary>Twenty to a hundred instructions per vector, against one for a float sum.</summary>
+    public static bool IsComputeBound => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort Invoke(ushort x, ushort y) =>
         TCodec.FromSingle(TOperator.Invoke(TCodec.ToSingle(x), TCodec.ToSingle(y)));
