@@ -158,7 +158,7 @@ public sealed partial class Communicator
         return error switch
         {
             CollectiveException own => own,
-            LinkAbortedException aborted => FromReason(aborted.Reason, operation, sequence),
+            LinkAbortedException aborted => FromReason(aborted.Reason, context, operation, sequence),
             _ => new CollectiveException(reason.Message, Rank, null, operation, sequence, error),
         };
     }
@@ -174,7 +174,7 @@ public sealed partial class Communicator
     };
 
     /// <summary>The exception for an operation stopped by a torn-down link, typed by the original cause.</summary>
-    private CollectiveException FromReason(AbortReason reason, string operation, long sequence)
+    private CollectiveException FromReason(AbortReason reason, CollectiveContext context, string operation, long sequence)
     {
         bool own = reason.OriginRank == Rank;
         string message = own
@@ -182,6 +182,12 @@ public sealed partial class Communicator
             : reason.OriginRank >= 0
                 ? string.Create(CultureInfo.InvariantCulture, $"Rank {Rank}: {operation} failed because rank {reason.OriginRank} reported: {reason.Message}")
                 : string.Create(CultureInfo.InvariantCulture, $"Rank {Rank}: {operation} failed: {reason.Message}");
+        if (!own && reason.Code == AbortCode.Timeout)
+        {
+            // A peer's deadline passed first; what this rank was blocked on completes the chain
+            // (2 waited for 0, 0 for 1: rank 1 is the missing one).
+            message += string.Create(CultureInfo.InvariantCulture, $" Rank {Rank} itself was {context.DescribeWaiting()}.");
+        }
         int? peer = reason.OriginRank >= 0 && !own ? reason.OriginRank : null;
         return reason.Code switch
         {

@@ -68,6 +68,21 @@ internal sealed class CollectiveContext
     /// <summary>The peer this rank is blocked sending to, or -1; named by timeout messages.</summary>
     public int AwaitingSendTo => Volatile.Read(ref _awaitingSendTo);
 
+    /// <summary>What this rank is blocked on, for timeout messages: "waiting to receive from rank 3".</summary>
+    public string DescribeWaiting()
+    {
+        int receiving = AwaitingReceiveFrom;
+        int sending = AwaitingSendTo;
+        return (receiving, sending) switch
+        {
+            (>= 0, >= 0) when receiving == sending => $"waiting to exchange data with rank {receiving}",
+            (>= 0, >= 0) => $"waiting to receive from rank {receiving} and to send to rank {sending}",
+            (>= 0, _) => $"waiting to receive from rank {receiving}",
+            (_, >= 0) => $"waiting to send to rank {sending}",
+            _ => "not waiting on any rank",
+        };
+    }
+
     /// <summary>A readable name for the call in messages: "AllReduce(float × 1024, Sum, ring) #5".</summary>
     public string Describe() => ReceiveSide
         ? "Receive" + Describe(Fingerprint, Sequence)[nameof(CollectiveKind.Send).Length..]

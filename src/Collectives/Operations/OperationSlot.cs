@@ -161,17 +161,9 @@ internal sealed class OperationSlot : IDisposable
     {
         int receiving = Context.AwaitingReceiveFrom;
         int sending = Context.AwaitingSendTo;
-        string waiting = (receiving, sending) switch
-        {
-            (>= 0, >= 0) when receiving == sending => $"waiting to exchange data with rank {receiving}",
-            (>= 0, >= 0) => $"waiting to receive from rank {receiving} and to send to rank {sending}",
-            (>= 0, _) => $"waiting to receive from rank {receiving}",
-            (_, >= 0) => $"waiting to send to rank {sending}",
-            _ => "without a pending transfer",
-        };
-        string missing = receiving >= 0 ? $"rank {receiving}" : sending >= 0 ? $"rank {sending}" : "a peer";
+        string missing = receiving >= 0 ? $"rank {receiving}" : sending >= 0 ? $"rank {sending}" : "every peer";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Rank {Context.Rank}: {Context.Describe()} timed out after {_timeout.TotalSeconds:0.###} s {waiting}. " +
+            $"Rank {Context.Rank}: {Context.Describe()} timed out after {_timeout.TotalSeconds:0.###} s {Context.DescribeWaiting()}. " +
             $"Check that {missing} made the same call; if it is only slow, raise CommunicatorOptions.Timeout.");
     }
 }
