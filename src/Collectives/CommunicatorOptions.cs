@@ -1,6 +1,6 @@
 using System.Globalization;
 using Collectives.Selection;
-using Collectives.Wire;
+using Collectives.Transport;
 
 namespace Collectives;
 
@@ -55,10 +55,10 @@ public sealed record CommunicatorOptions
                 $"CommunicatorOptions.Timeout must be positive and finite (at most {TimeSpan.FromMilliseconds(uint.MaxValue - 1)}); " +
                 $"every wait needs a deadline."));
         }
-        if (ChunkBytes < MinChunkBytes || ChunkBytes > FrameHeader.MaxPayloadLength)
+        if (ChunkBytes < MinChunkBytes || ChunkBytes > TransportLimits.MaxFramePayload)
         {
             throw new ArgumentOutOfRangeException(nameof(ChunkBytes), ChunkBytes, string.Create(CultureInfo.InvariantCulture,
-                $"CommunicatorOptions.ChunkBytes must be between {MinChunkBytes} and {FrameHeader.MaxPayloadLength}."));
+                $"CommunicatorOptions.ChunkBytes must be between {MinChunkBytes} and {TransportLimits.MaxFramePayload} (the largest frame every transport carries)."));
         }
         return AlgorithmOverrides.Parse(Algorithm);
     }

@@ -67,6 +67,75 @@ public abstract class LinkConformanceTests
     }
 
     [Fact]
+    public async Task CarriesTheLargestFrameEveryTransportMust()
+    {
+        (IPeerLink a, IPeerLink b) = await CreatePairAsync();
+        byte[] big = new byte[TransportLimits.MaxFramePayload];
+        new Random(3).NextBytes(big);
+        Task sender = Task.Run(async () =>
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                await a.SendAsync(Header(i, big.Length), big);
+            }
+        });
+        for (int i = 0; i < 4; i++)
+        {
+            using InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(Guard);
+            Assert.Equal(i, frame.Header.Sequence);
+            Assert.True(frame.Payload.Span.SequenceEqual(big), $"large frame {i} differs");
+        }
+        await sender.WaitAsync(Guard);
+    }
+
+    [Fact]
+    public async Task ManyFramesInFlightWithASlowReceiver()
+    {
+        (IPeerLink a, IPeerLink b) = await CreatePairAsync();
+        const int frames = 2000;
+        Task sender = Task.Run(async () =>
+        {
+            byte[] payload = new byte[300];
+            for (int i = 0; i < frames; i++)
+            {
+                payload.AsSpan().Fill((byte)i);
+                await a.SendAsync(Header(i, payload.Length - (i % 7)), payload.AsMemory(0, payload.Length - (i % 7)));
+            }
+        });
+        for (int i = 0; i < frames; i++)
+        {
+            if (i % 500 == 0)
+            {
+                await Task.Delay(20); // let the sender run ahead and fill whatever buffering the transport has
+            }
+            using InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(Guard);
+            Assert.Equal(i, frame.Header.Sequence);
+            Assert.Equal(300 - (i % 7), frame.Payload.Length);
+            Assert.True(frame.Payload.Span.IndexOfAnyExcept((byte)i) < 0, $"frame {i} payload corrupted");
+        }
+        await sender.WaitAsync(Guard);
+    }
+
+    [Fact]
+    public async Task PeekShowsAnArrivedFrameWithoutConsumingIt()
+    {
+        (IPeerLink a, IPeerLink b) = await CreatePairAsync();
+        Assert.False(b.TryPeekHeader(out _));
+        Task send = a.SendAsync(Header(17, 8), new byte[8]).AsTask();
+        FrameHeader peeked = default;
+        for (int i = 0; i < 3000 && !b.TryPeekHeader(out peeked); i++)
+        {
+            await Task.Delay(1);
+        }
+        Assert.Equal(17, peeked.Sequence);
+        using (InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(Guard))
+        {
+            Assert.Equal(17, frame.Header.Sequence);
+        }
+        await send.WaitAsync(Guard);
+    }
+
+    [Fact]
     public async Task EmptyFramesArriveToo()
     {
         (IPeerLink a, IPeerLink b) = await CreatePairAsync();
