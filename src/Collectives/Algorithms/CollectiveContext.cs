@@ -123,6 +123,24 @@ internal sealed class CollectiveContext
     /// <summary>Receives one frame from <paramref name="peer"/> and copies it into <paramref name="destination"/>.</summary>
     public async ValueTask ReceiveCopyAsync(int peer, Memory<byte> destination, long offset)
     {
+        if (Link(peer) is IDirectReceive direct)
+        {
+            // The header is checked before a byte of payload is read, then the payload lands in place.
+            Volatile.Write(ref _awaitingReceiveFrom, peer);
+            FrameHeader header = await direct.ReceiveHeaderAsync().ConfigureAwait(false);
+            try
+            {
+                Check(header, peer, offset, destination.Length);
+            }
+            catch (Exception error)
+            {
+                _fail(error);
+                throw;
+            }
+            await direct.ReceivePayloadAsync(destination).ConfigureAwait(false);
+            Volatile.Write(ref _awaitingReceiveFrom, -1);
+            return;
+        }
         using InboundFrame frame = await ReceiveCheckedAsync(peer, offset, destination.Length).ConfigureAwait(false);
         frame.Payload.Span.CopyTo(destination.Span);
     }

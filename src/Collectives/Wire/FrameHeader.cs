@@ -98,7 +98,7 @@ public readonly record struct FrameHeader(
             return false;
         }
         var kind = (FrameKind)source[6];
-        if (kind != FrameKind.Data)
+        if (kind is not (FrameKind.Data or FrameKind.Abort))
         {
             error = FrameHeaderError.BadKind;
             return false;
