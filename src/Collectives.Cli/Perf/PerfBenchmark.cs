@@ -19,34 +19,13 @@ internal sealed class PerfBenchmark<T>
         _expected = new ExpectedValues<T>(options.Collective, options.Op, options.Ranks, options.Root);
     }
 
+    /// <summary>Runs the sweep on ranks of this process over the in-process transport.</summary>
     public async Task<PerfSummary> RunAsync(IPerfReporter reporter, CancellationToken cancellationToken)
     {
-        IReadOnlyList<CollectiveLayout> layouts = SizeSweep.Layouts(_options);
         Communicator[] group = Communicator.CreateLocalGroup(_options.Ranks, _options.ToCommunicatorOptions());
         try
         {
-            // Once, for the largest size; every size slices them.
-            RankBuffers<T>[] buffers = group.Select(_ => new RankBuffers<T>(layouts)).ToArray();
-            reporter.Begin(_options);
-            // Like nccl-tests, warm up at the largest and the smallest size before the sweep, so the
-            // first rows pay for neither JIT nor first touch of the buffers.
-            foreach (CollectiveLayout layout in new[] { layouts[^1], layouts[0] })
-            {
-                await OnEveryRankAsync(group, c => WarmUpAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken)
-                    .ConfigureAwait(false);
-            }
-            var rows = new List<PerfRow>(layouts.Count);
-            foreach (CollectiveLayout layout in layouts)
-            {
-                RankOutcome[] outcomes = await OnEveryRankAsync(group,
-                    c => RunRankAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken).ConfigureAwait(false);
-                PerfRow row = Combine(layout, outcomes);
-                rows.Add(row);
-                reporter.Row(row);
-            }
-            PerfSummary summary = PerfSummary.Of(rows, _options.Check);
-            reporter.End(summary);
-            return summary;
+            return (await RunAsync(group, reporter, cancellationToken).ConfigureAwait(false))!;
         }
         finally
         {
@@ -57,8 +36,64 @@ internal sealed class PerfBenchmark<T>
         }
     }
 
+    /// <summary>
+    /// Runs the sweep on the ranks this process holds: every rank of an in-process group, or the
+    /// one rank of a multi-process job. Ranks combine their measurements with collectives (the
+    /// slowest rank's time, the sum of wrong elements), so both cases report the same way; the
+    /// process holding rank 0 reports and gets the summary, the others get null.
+    /// </summary>
+    public async Task<PerfSummary?> RunAsync(IReadOnlyList<Communicator> localRanks, IPerfReporter reporter, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CollectiveLayout> layouts = SizeSweep.Layouts(_options);
+        bool reports = localRanks.Any(c => c.Rank == 0);
+        // Once, for the largest size; every size slices them.
+        Dictionary<int, RankBuffers<T>> buffers = localRanks.ToDictionary(c => c.Rank, _ => new RankBuffers<T>(layouts));
+        if (reports)
+        {
+            reporter.Begin(_options);
+        }
+        // Like nccl-tests, warm up at the largest and the smallest size before the sweep, so the
+        // first rows pay for neither JIT nor first touch of the buffers.
+        foreach (CollectiveLayout layout in new[] { layouts[^1], layouts[0] })
+        {
+            await OnEveryRankAsync(localRanks, c => WarmUpAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        var rows = new List<PerfRow>(layouts.Count);
+        foreach (CollectiveLayout layout in layouts)
+        {
+            RankOutcome[] combined = await OnEveryRankAsync(localRanks,
+                c => MeasureAndCombineAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken).ConfigureAwait(false);
+            PerfRow row = ToRow(layout, combined[0]);
+            rows.Add(row);
+            if (reports)
+            {
+                reporter.Row(row);
+            }
+        }
+        if (!reports)
+        {
+            return null;
+        }
+        PerfSummary summary = PerfSummary.Of(rows, _options.Check);
+        reporter.End(summary);
+        return summary;
+    }
+
+    /// <summary>This rank's measurement, then the group's: max time and total wrong over all ranks, the same on every rank.</summary>
+    private async Task<RankOutcome> MeasureAndCombineAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
+        CancellationToken cancellationToken)
+    {
+        RankOutcome mine = await RunRankAsync(communicator, buffers, layout, cancellationToken).ConfigureAwait(false);
+        double[] times = [mine.OutOfPlaceUs, mine.InPlaceUs];
+        long[] wrong = [mine.OutOfPlaceWrong, mine.InPlaceWrong];
+        await communicator.AllReduceAsync<double>(times, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
+        await communicator.AllReduceAsync<long>(wrong, ReduceOp.Sum, cancellationToken).ConfigureAwait(false);
+        return new RankOutcome(times[0], wrong[0], times[1], wrong[1]);
+    }
+
     /// <summary>Runs <paramref name="body"/> for every rank, each on its own task, since a rank's collective waits for the others.</summary>
-    private static Task<TResult[]> OnEveryRankAsync<TResult>(Communicator[] group, Func<Communicator, Task<TResult>> body,
+    private static Task<TResult[]> OnEveryRankAsync<TResult>(IReadOnlyList<Communicator> group, Func<Communicator, Task<TResult>> body,
         CancellationToken cancellationToken) =>
         Task.WhenAll(group.Select(communicator => Task.Run(() => body(communicator), cancellationToken)));
 
@@ -121,12 +156,10 @@ internal sealed class PerfBenchmark<T>
         return ResultChecker.CountWrong(_expected, communicator.Rank, layout, call.Output.Span);
     }
 
-    private PerfRow Combine(CollectiveLayout layout, RankOutcome[] outcomes)
+    private PerfRow ToRow(CollectiveLayout layout, RankOutcome outcome)
     {
-        double outOfPlaceUs = outcomes.Max(o => o.OutOfPlaceUs);
-        double inPlaceUs = outcomes.Max(o => o.InPlaceUs);
-        long? outOfPlaceWrong = _options.Check ? outcomes.Sum(o => o.OutOfPlaceWrong) : null;
-        long? inPlaceWrong = _options.Check ? outcomes.Sum(o => o.InPlaceWrong) : null;
+        long? outOfPlaceWrong = _options.Check ? outcome.OutOfPlaceWrong : null;
+        long? inPlaceWrong = _options.Check ? outcome.InPlaceWrong : null;
         CollectiveKind kind = _options.Collective;
         int ranks = _options.Ranks;
         return new PerfRow(
@@ -134,9 +167,9 @@ internal sealed class PerfBenchmark<T>
             DataTypeNames.Name(DataTypes.Of<T>()),
             CollectiveNames.Reduces(kind) ? ReduceOpNames.Name(_options.Op) : "none",
             CollectiveNames.HasRoot(kind) ? _options.Root : -1,
-            new PlacementResult(outOfPlaceUs, BusBandwidth.AlgBw(layout.SizeBytes, outOfPlaceUs),
-                BusBandwidth.BusBw(kind, ranks, layout.SizeBytes, outOfPlaceUs), outOfPlaceWrong),
-            new PlacementResult(inPlaceUs, BusBandwidth.AlgBw(layout.SizeBytes, inPlaceUs),
-                BusBandwidth.BusBw(kind, ranks, layout.SizeBytes, inPlaceUs), inPlaceWrong));
+            new PlacementResult(outcome.OutOfPlaceUs, BusBandwidth.AlgBw(layout.SizeBytes, outcome.OutOfPlaceUs),
+                BusBandwidth.BusBw(kind, ranks, layout.SizeBytes, outcome.OutOfPlaceUs), outOfPlaceWrong),
+            new PlacementResult(outcome.InPlaceUs, BusBandwidth.AlgBw(layout.SizeBytes, outcome.InPlaceUs),
+                BusBandwidth.BusBw(kind, ranks, layout.SizeBytes, outcome.InPlaceUs), inPlaceWrong));
     }
 }
