@@ -11,6 +11,8 @@ internal static class CommandDispatcher
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
         new("perf", "sweep message sizes and print nccl-tests-style bandwidth tables", PerfCommand.RunAsync),
+        new("run", "start N local ranks of a program as one job (a launcher)", Run.RunCommand.RunAsync),
+        new("store", "serve a rendezvous store for jobs whose ranks are started elsewhere", Store.StoreCommand.RunAsync),
     ];
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

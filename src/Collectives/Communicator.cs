@@ -34,14 +34,19 @@ public sealed partial class Communicator : IAsyncDisposable
     private readonly OperationSlot?[] _sendSlots;
     private readonly OperationSlot?[] _receiveSlots;
     private readonly object _reservationGate = new();
+    private readonly IReadOnlyList<IAsyncDisposable> _owned;
+    private readonly Func<int, string?> _transportOf;
     private int _pointToPointInFlight;
     private bool _collectiveInFlight;
     private AbortReason? _broken;
     private int _disposed;
 
     private Communicator(int rank, int size, IPeerLink?[] links, ulong id, int[] endpoints, CommunicatorOptions options,
-        AlgorithmOverrides overrides, ILinkProvider linkProvider)
+        AlgorithmOverrides overrides, ILinkProvider linkProvider, IReadOnlyList<IAsyncDisposable>? owned = null,
+        Func<int, string?>? transportOf = null)
     {
+        _owned = owned ?? [];
+        _transportOf = transportOf ?? (_ => linkProvider.Name);
         Rank = rank;
         Size = size;
         _links = links;
@@ -149,7 +154,10 @@ public sealed partial class Communicator : IAsyncDisposable
                     .ConfigureAwait(false);
             }
         }
-        return new Communicator(childRank, members.Count, links, childId, endpoints, Options, _overrides, _linkProvider);
+        Func<int, string?> parentTransport = _transportOf;
+        int[] memberRanks = members.Select(m => m.Rank).ToArray();
+        return new Communicator(childRank, members.Count, links, childId, endpoints, Options, _overrides, _linkProvider,
+            transportOf: peer => parentTransport(memberRanks[peer]));
     }
 
     /// <summary>
@@ -166,11 +174,11 @@ public sealed partial class Communicator : IAsyncDisposable
     /// Closes this rank's links. Peers still waiting on this rank fail with a
     /// <see cref="PeerLostException"/>; call it on every rank when the job is done.
     /// </summary>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
         FailLinks(new AbortReason(AbortCode.Closed, Rank, string.Create(CultureInfo.InvariantCulture,
             $"Rank {Rank} closed its communicator.")));
@@ -180,7 +188,18 @@ public sealed partial class Communicator : IAsyncDisposable
             slot?.Dispose();
         }
         _scratch.Release();
-        return ValueTask.CompletedTask;
+        foreach (IPeerLink? link in _links)
+        {
+            if (link is not null)
+            {
+                await link.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        // Transports go last: this communicator started them (ConnectAsync); split children share them.
+        foreach (IAsyncDisposable owned in _owned)
+        {
+            await owned.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Marks the communicator broken (first reason wins) and aborts every link with the reason.</summary>

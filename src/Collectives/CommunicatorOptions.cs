@@ -45,6 +45,16 @@ public sealed record CommunicatorOptions
     /// </summary>
     public string? Algorithm { get; init; }
 
+    /// <summary>
+    /// The job this rank belongs to, for <see cref="Communicator.ConnectAsync"/>: rank, size,
+    /// rendezvous address, job id, secret, transports. <see cref="Communicator.FromEnvironmentAsync"/>
+    /// fills it from the launcher's environment. Not used by <see cref="Communicator.CreateLocalGroup(int, CommunicatorOptions?)"/>.
+    /// </summary>
+    public Collectives.Bootstrap.JobLaunchInfo? Job { get; init; }
+
+    /// <summary>Where start-up notes go (a job without a secret, a store served by this rank); null writes to stderr.</summary>
+    public Action<string>? Log { get; init; }
+
     /// <summary>Checks every value and parses the algorithm override.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message says what is allowed.</exception>
     internal AlgorithmOverrides Validate()

@@ -19,30 +19,13 @@ internal sealed class PerfBenchmark<T>
         _expected = new ExpectedValues<T>(options.Collective, options.Op, options.Ranks, options.Root);
     }
 
-    /// <summary>Runs the sweep on ranks of this process over the in-process transport.</summary>
-    public async Task<PerfSummary> RunAsync(IPerfReporter reporter, CancellationToken cancellationToken)
-    {
-        Communicator[] group = Communicator.CreateLocalGroup(_options.Ranks, _options.ToCommunicatorOptions());
-        try
-        {
-            return (await RunAsync(group, reporter, cancellationToken).ConfigureAwait(false))!;
-        }
-        finally
-        {
-            foreach (Communicator communicator in group)
-            {
-                await communicator.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
     /// <summary>
     /// Runs the sweep on the ranks this process holds: every rank of an in-process group, or the
     /// one rank of a multi-process job. Ranks combine their measurements with collectives (the
     /// slowest rank's time, the sum of wrong elements), so both cases report the same way; the
     /// process holding rank 0 reports and gets the summary, the others get null.
     /// </summary>
-    public async Task<PerfSummary?> RunAsync(IReadOnlyList<Communicator> localRanks, IPerfReporter reporter, CancellationToken cancellationToken)
+    public async Task<PerfSummary> RunAsync(IReadOnlyList<Communicator> localRanks, IPerfReporter reporter, CancellationToken cancellationToken)
     {
         IReadOnlyList<CollectiveLayout> layouts = SizeSweep.Layouts(_options);
         bool reports = localRanks.Any(c => c.Rank == 0);
@@ -71,12 +54,11 @@ internal sealed class PerfBenchmark<T>
                 reporter.Row(row);
             }
         }
-        if (!reports)
-        {
-            return null;
-        }
         PerfSummary summary = PerfSummary.Of(rows, _options.Check);
-        reporter.End(summary);
+        if (reports)
+        {
+            reporter.End(summary);
+        }
         return summary;
     }
 

@@ -1,10 +1,15 @@
+using Collectives.Bootstrap;
 using Collectives.Cli.CommandLine;
+using Collectives.Cli.Run;
 
 namespace Collectives.Cli.Perf;
 
 /// <summary>
-/// <c>collectives perf [collective] [flags]</c>: the nccl-tests-style benchmark. Exit code 0 when
-/// every checked element was right, 1 when any was wrong or a collective failed, 2 for bad flags.
+/// <c>collectives perf [collective] [flags]</c>: the nccl-tests-style benchmark. Three ways to run:
+/// started by a launcher, it is one rank of that job; with <c>--transport inprocess</c> its ranks
+/// are tasks in this process; with <c>--transport shm|tcp</c> it starts <c>--ranks</c> copies of
+/// itself as a local job. Exit code 0 when every checked element was right, 1 when any was wrong
+/// or a collective failed, 2 for bad flags.
 /// </summary>
 internal static class PerfCommand
 {
@@ -27,10 +32,37 @@ internal static class PerfCommand
             return ExitCodes.Success;
         }
 
+        bool launched = LaunchDetection.IsLaunched();
+        if (!launched && options.Transport != PerfOptions.InProcessTransport)
+        {
+            // Start the ranks as processes; rank 0 prints the table, the others only their errors.
+            (string program, IReadOnlyList<string> arguments) = SelfProgram.Resolve(["perf", .. args]);
+            var environment = new Dictionary<string, string> { [EnvironmentVariables.Transports] = options.Transport };
+            var request = new JobLaunchRequest(options.Ranks, program, arguments, environment,
+                rank => rank == 0 ? "" : JobLaunchRequest.RankPrefix(rank));
+            RankGroupResult result = await JobLauncher.RunAsync(request, output, error, cancellationToken).ConfigureAwait(false);
+            return JobLauncher.Report(result, error, "collectives perf");
+        }
+
         IPerfReporter reporter = options.Json ? new PerfJsonReport(output) : new PerfTable(output);
+        Communicator? communicator = null;
         try
         {
-            PerfSummary summary = await PerfRunner.RunAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+            PerfSummary summary;
+            if (launched)
+            {
+                communicator = await ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+                options = options with
+                {
+                    Ranks = communicator.Size,
+                    Transport = communicator.Size > 1 ? communicator.TransportTo((communicator.Rank + 1) % communicator.Size)! : options.Transport,
+                };
+                summary = await PerfRunner.RunAsync(options, [communicator], reporter, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                summary = await PerfRunner.RunInProcessAsync(options, reporter, cancellationToken).ConfigureAwait(false);
+            }
             if (!summary.Passed)
             {
                 error.WriteLine($"collectives perf: {summary.Wrong} elements differed from the expected results.");
@@ -45,7 +77,12 @@ internal static class PerfCommand
         }
         catch (CollectiveException e)
         {
-            error.WriteLine($"collectives perf: a collective failed: {e.Message}");
+            error.WriteLine($"collectives perf: a collective failed: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (JobEnvironmentException e)
+        {
+            error.WriteLine($"collectives perf: {e.Message}");
             return ExitCodes.Failure;
         }
         catch (OutOfMemoryException)
@@ -54,5 +91,24 @@ internal static class PerfCommand
                 "do not fit in memory; lower -e/--maxbytes or --ranks.");
             return ExitCodes.Failure;
         }
+        finally
+        {
+            if (communicator is not null)
+            {
+                await communicator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>This process's rank of the job its launcher started, with perf's flags applied.</summary>
+    private static Task<Communicator> ConnectAsync(PerfOptions options, CancellationToken cancellationToken)
+    {
+        JobLaunchInfo job = JobEnvironment.FromProcess();
+        if (options.TransportGiven && options.Transport != PerfOptions.InProcessTransport)
+        {
+            job = job with { Transports = [options.Transport] };
+        }
+        CommunicatorOptions communicatorOptions = options.ToCommunicatorOptions() with { Job = job };
+        return Communicator.ConnectAsync(communicatorOptions, cancellationToken);
     }
 }

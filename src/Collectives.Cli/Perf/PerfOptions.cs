@@ -35,11 +35,11 @@ internal sealed record PerfOptions
     /// </summary>
     public const long MaxSizeBytes = 1L << 30;
 
-    /// <summary>The only transport perf can start ranks on so far (ranks are tasks in this process).</summary>
+    /// <summary>Ranks as tasks in this process (no launcher needed).</summary>
     public const string InProcessTransport = "inprocess";
 
-    /// <summary>Transports perf can use, for --transport's error message.</summary>
-    public static IReadOnlyList<string> Transports { get; } = [InProcessTransport];
+    /// <summary>Transports perf can use: in-process, or processes over shared memory or TCP.</summary>
+    public static IReadOnlyList<string> Transports { get; } = [InProcessTransport, "shm", "tcp"];
 
     public CollectiveKind Collective { get; init; } = CollectiveKind.AllReduce;
 
@@ -71,6 +71,9 @@ internal sealed record PerfOptions
     public string? Algorithm { get; init; }
 
     public string Transport { get; init; } = InProcessTransport;
+
+    /// <summary>True when --transport was on the command line (a launched rank then forces it on the job).</summary>
+    public bool TransportGiven { get; init; }
 
     public int ChunkBytes { get; init; } = CommunicatorOptions.DefaultChunkBytes;
 

@@ -72,7 +72,7 @@ internal static class PerfOptionsParser
             {
                 name = PerfOptions.InProcessTransport;
             }
-            return PerfOptions.Transports.Contains(name) ? options with { Transport = name }
+            return PerfOptions.Transports.Contains(name) ? options with { Transport = name, TransportGiven = true }
                 : throw new UsageException($"transport '{text}' for {flag.Display} is not available to perf; " +
                     $"available: {string.Join(", ", PerfOptions.Transports)}.");
         }

@@ -18,11 +18,14 @@ internal sealed class RankProcessGroup
     private readonly object _outputGate = new();
     private readonly TextWriter _output;
     private readonly TextWriter _error;
+    private readonly Func<int, string> _prefix;
 
-    public RankProcessGroup(TextWriter output, TextWriter error)
+    /// <param name="prefix">What goes before each line of a rank's output ("[3] ").</param>
+    public RankProcessGroup(TextWriter output, TextWriter error, Func<int, string> prefix)
     {
         _output = output;
         _error = error;
+        _prefix = prefix;
     }
 
     /// <summary>
@@ -110,7 +113,7 @@ internal sealed class RankProcessGroup
         lock (_outputGate)
         {
             // One line at a time under a lock, so lines of different ranks never interleave mid-line.
-            writer.WriteLine($"[{rank}] {line}");
+            writer.WriteLine(_prefix(rank) + line);
             writer.Flush();
             if (tail is not null)
             {

@@ -36,7 +36,7 @@ public readonly record struct HandshakeHello(
         }
         if (Nonce.Length != NonceSize)
         {
-            throw new ArgumentException($"The nonce must be {NonceSize} bytes.", nameof(destination));
+            throw new InvalidOperationException($"The nonce must be {NonceSize} bytes, not {Nonce.Length}.");
         }
         BinaryPrimitives.WriteUInt32LittleEndian(destination, Magic);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[4..], ProtocolVersion);

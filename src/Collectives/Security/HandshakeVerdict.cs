@@ -1,6 +1,9 @@
 namespace Collectives.Security;
 
-/// <summary>The acceptor's last word in a handshake, so a rejected dialer learns why. Wire values.</summary>
+/// <summary>
+/// The acceptor's word on a handshake, so a rejected dialer learns why. Sent twice: before the
+/// challenge (Accepted = "go on", or why the hello was refused) and after the dialer's proof. Wire values.
+/// </summary>
 public enum HandshakeVerdict : byte
 {
     Accepted = 1,

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -15,7 +16,8 @@ public sealed class JobCredentials
         JobId = jobId;
         Key = key;
         IsAuthenticated = authenticated;
-        JobHash = BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes("collectives-job|" + jobId)));
+        // Little-endian explicitly: every rank must derive the same hash whatever its byte order.
+        JobHash = BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes("collectives-job|" + jobId)));
     }
 
     public string JobId { get; }

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using Collectives.Transport;
+using Collectives.Wire;
 
-namespace Collectives.Wire;
+namespace Collectives.Transport;
 
 /// <summary>
 /// Payload of a <see cref="FrameKind.Abort"/> frame: <c>code u8 | origin rank i32 | UTF-8 message</c>,

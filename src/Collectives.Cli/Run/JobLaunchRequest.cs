@@ -1,0 +1,13 @@
+namespace Collectives.Cli.Run;
+
+/// <summary>What to launch: the program each rank runs, how many ranks, extra environment, and how to tag output lines.</summary>
+internal sealed record JobLaunchRequest(
+    int Ranks,
+    string Program,
+    IReadOnlyList<string> Arguments,
+    IReadOnlyDictionary<string, string> Environment,
+    Func<int, string> Prefix)
+{
+    /// <summary>"[r] " before every line of rank r, so interleaved output stays readable.</summary>
+    public static string RankPrefix(int rank) => $"[{rank}] ";
+}

@@ -1,0 +1,39 @@
+using System.Threading.Tasks.Sources;
+
+namespace Collectives.Transport.SharedMemory;
+
+/// <summary>
+/// The reusable completion of a link's parked send or receive (after
+/// <see cref="Threading.ReusableCompletion"/>): no allocation per wait, one awaiter per round.
+/// The link completes it exactly once per round, under its lock. Continuations run
+/// asynchronously: the progress thread must never run a rank's code inline.
+/// </summary>
+internal sealed class LinkCompletion<T> : IValueTaskSource<T>, IValueTaskSource
+{
+    private ManualResetValueTaskSourceCore<T> _core = new() { RunContinuationsAsynchronously = true };
+
+    public ValueTask<T> AsValueTaskOfResult() => new(this, _core.Version);
+
+    public ValueTask AsValueTask() => new(this, _core.Version);
+
+    /// <summary>Starts a new round; only after the previous round's awaiter has its result.</summary>
+    public void Reset() => _core.Reset();
+
+    public void SetResult(T result) => _core.SetResult(result);
+
+    public void SetException(Exception exception) => _core.SetException(exception);
+
+    T IValueTaskSource<T>.GetResult(short token) => _core.GetResult(token);
+
+    void IValueTaskSource.GetResult(short token) => _core.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<T>.GetStatus(short token) => _core.GetStatus(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}

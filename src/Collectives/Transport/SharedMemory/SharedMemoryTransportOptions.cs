@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace Collectives.Transport.SharedMemory;
+
+/// <summary>
+/// How the shared-memory transport sizes its rings and waits. Immutable. The ring size of a link
+/// is chosen by the endpoint that creates its segment (the lower one) and read by the other,
+/// so endpoints with different options still talk.
+/// </summary>
+public sealed record SharedMemoryTransportOptions
+{
+    /// <summary>
+    /// Bytes of each direction's ring: four 4 MiB frames, so a large transfer streams with the
+    /// sender several frames ahead of the receiver. Pages are backed only once touched, and small
+    /// traffic stays in the first <see cref="SharedMemoryTuning.HotWindowBytes"/>.
+    /// </summary>
+    public const int DefaultRingBytes = 16 << 20;
+
+    public const int MinRingBytes = 64 << 10;
+
+    public const int MaxRingBytes = 1 << 30;
+
+    /// <summary>
+    /// How long an operation that cannot finish at once keeps polling before it parks on the
+    /// progress thread. A peer on another core answers a small message well within it; parking
+    /// costs a futex wake and a thread-pool hop (tens of µs), most of a small all-reduce.
+    /// </summary>
+    public static readonly TimeSpan DefaultSpin = TimeSpan.FromMicroseconds(30);
+
+    public static SharedMemoryTransportOptions Default { get; } = new();
+
+    /// <summary>Ring bytes per direction of every link this endpoint creates; a power of two.</summary>
+    public int RingBytes { get; init; } = DefaultRingBytes;
+
+    /// <summary>Polling time before parking; zero parks at once.</summary>
+    public TimeSpan Spin { get; init; } = DefaultSpin;
+
+    internal void Validate()
+    {
+        if (RingBytes is < MinRingBytes or > MaxRingBytes || !BitOperations.IsPow2(RingBytes))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RingBytes), RingBytes, string.Create(CultureInfo.InvariantCulture,
+                $"SharedMemoryTransportOptions.RingBytes must be a power of two between {MinRingBytes} and {MaxRingBytes}."));
+        }
+        if (Spin < TimeSpan.Zero || Spin > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Spin), Spin, "SharedMemoryTransportOptions.Spin must be between 0 and 1 s.");
+        }
+    }
+}
