@@ -50,7 +50,7 @@ internal sealed class InboundConnections
             Entry parked = entry;
             entry.Expiry = new Timer(_ => expire(parked), null, parkTimeout, Timeout.InfiniteTimeSpan);
         }
-        if (entry.Sockets[channel] is not null || (entry.Expected >= 0 && channel >= entry.Expected))
+        if (entry.Sockets[channel] is not null || (entry.Claimant is null ? _parked >= MaxParked : channel >= entry.Expected))
         {
             return false;
         }

@@ -33,6 +33,17 @@ public sealed class TcpConnectionTests
     }
 
     [Fact]
+    public async Task ParkedConnectionsNobodyClaimsAreClosedAfterTheConnectTimeout()
+    {
+        await using TcpTestJob job = await TcpTestJob.StartAsync(2, connectTimeout: TimeSpan.FromMilliseconds(300));
+        IPeerLink dialer = await job.Transports[0].ConnectAsync(new LinkKey(5, 0, 1), job.Addresses[1], CancellationToken.None)
+            .AsTask().WaitAsync(Guard);
+        LinkAbortedException error = await Assert.ThrowsAsync<LinkAbortedException>(() => dialer.ReceiveAsync().AsTask().WaitAsync(Guard));
+        Assert.Equal(AbortCode.Closed, error.Reason.Code);
+        Assert.True(error.RaisedByPeer);
+    }
+
+    [Fact]
     public async Task TheAcceptorMayAskFirst()
     {
         await using TcpTestJob job = await TcpTestJob.StartAsync(3);
