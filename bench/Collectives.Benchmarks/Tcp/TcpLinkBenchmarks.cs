@@ -133,7 +133,7 @@ public class TcpLatencyBenchmarks : TcpLinkBenchmarkBase
     private TcpTransportOptions Options() => new() { ReceiveSpin = TimeSpan.FromMicroseconds(SpinMicroseconds) };
 }
 
-/// <summary>One-way streaming of large frames over 1, 2 or 4 sockets; see <see cref="TcpLinkBenchmarkBase"/>.</summary>
+/// <summary>One-way streaming of frames striped over 1, 2 or 4 sockets; see <see cref="TcpLinkBenchmarkBase"/>.</summary>
 [Config(typeof(TcpBenchmarkConfig))]
 public class TcpStreamBenchmarks : TcpLinkBenchmarkBase
 {
@@ -152,7 +152,8 @@ public class TcpStreamBenchmarks : TcpLinkBenchmarkBase
         _payload = new byte[Bytes];
         new Random(1).NextBytes(_payload);
         byte[] destination = new byte[Bytes];
-        Connect(new TcpTransportOptions { SocketsPerPeer = SocketsPerPeer }, async () =>
+        // A low threshold so every size is striped over SocketsPerPeer sockets (1 = never striped).
+        Connect(new TcpTransportOptions { SocketsPerPeer = SocketsPerPeer, StripeThreshold = 32 << 10 }, async () =>
         {
             var direct = (IDirectReceive)Far;
             while (true)

@@ -5,12 +5,13 @@ namespace Collectives.Transport.SharedMemory;
 /// <summary>
 /// The receiving side of one direction's ring. Frames are lent in place: the payload handed out
 /// is the ring's own memory, and the tail (the producer's room) only moves past it once the
-/// receiver disposes the frame. A lock guards the read position and the lends, because a frame
-/// may be disposed on one thread while the next receive runs on another (the progress thread).
+/// receiver disposes the frame. A <see cref="SpinGate"/> guards the read position and the lends,
+/// because a frame may be disposed on one thread while the next receive runs on another (the
+/// progress thread).
 /// </summary>
 internal sealed unsafe class RingConsumer
 {
-    private readonly object _lock = new();
+    private SpinGate _gate;
     private readonly byte* _ring;
     private readonly long _capacity;
     private readonly long _mask;
@@ -63,7 +64,8 @@ internal sealed unsafe class RingConsumer
         frame = default;
         problem = null;
         wakeProducer = false;
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             if (_closed)
             {
@@ -102,9 +104,9 @@ internal sealed unsafe class RingConsumer
                 if (length <= _inlineLimit)
                 {
                     long record = RingGeometry.RecordBytes(length);
-                    if (record > available)
+                    if (record > available || offset + record > _capacity)
                     {
-                        problem = $"a frame of {length} bytes that runs past the data the peer published";
+                        problem = $"a frame of {length} bytes that runs past the data the peer published or the ring's end";
                         return ReceiveStatus.Malformed;
                     }
                     if (_lends.IsFull)
@@ -127,12 +129,17 @@ internal sealed unsafe class RingConsumer
                 return ContinueAssembly(out frame, ref wakeProducer);
             }
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>The next frame's header if it has arrived, leaving it in the ring.</summary>
     public bool TryPeekHeader(out FrameHeader header)
     {
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             if (_assembly is not null)
             {
@@ -158,6 +165,10 @@ internal sealed unsafe class RingConsumer
             }
             return false;
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>
@@ -167,7 +178,8 @@ internal sealed unsafe class RingConsumer
     public bool Release(short token, out bool wakeProducer)
     {
         wakeProducer = false;
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             if (!_lends.Release(token))
             {
@@ -181,6 +193,10 @@ internal sealed unsafe class RingConsumer
             wakeProducer = PublishTail();
             return false;
         }
+        finally
+        {
+            _gate.Exit();
+        }
     }
 
     /// <summary>
@@ -191,13 +207,18 @@ internal sealed unsafe class RingConsumer
     /// </summary>
     public bool Close(bool dispose)
     {
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             _closed = true;
             _disposed |= dispose;
             _assembly = null;
             ReleasePagesIfIdle();
             return _disposed && _lends.Count == 0;
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
@@ -255,8 +276,8 @@ internal sealed unsafe class RingConsumer
     {
         long offset = _position & _mask;
         int first = (int)Math.Min(destination.Length, _capacity - offset);
-        new ReadOnlySpan<byte>(_ring + offset, first).CopyTo(destination);
-        new ReadOnlySpan<byte>(_ring, destination.Length - first).CopyTo(destination[first..]);
+        BulkCopy.Copy(new ReadOnlySpan<byte>(_ring + offset, first), destination);
+        BulkCopy.Copy(new ReadOnlySpan<byte>(_ring, destination.Length - first), destination[first..]);
     }
 
     /// <summary>Moves the tail up to the oldest frame still held (or everything taken), with a full fence before reading the producer's flag.</summary>

@@ -55,7 +55,7 @@ internal sealed unsafe class RingProducer
         }
         byte* at = _ring + (_position & _mask);
         header.Write(new Span<byte>(at, FrameHeader.Size));
-        payload.CopyTo(new Span<byte>(at + FrameHeader.Size, payload.Length));
+        BulkCopy.Copy(payload, new Span<byte>(at + FrameHeader.Size, payload.Length));
         _position += record;
         wakeConsumer = Publish();
         return true;
@@ -107,8 +107,8 @@ internal sealed unsafe class RingProducer
 
     /// <summary>
     /// Makes room for a record of <paramref name="record"/> bytes at the current position,
-    /// writing a padding line first when the record would cross the ring's end, or when the ring
-    /// is empty and the position has left the hot window.
+    /// writing a padding line first when the record would cross the ring's end, or when the
+    /// position has left the hot window and the start of the ring is free again.
     /// </summary>
     private bool TryReserve(long record)
     {
@@ -120,8 +120,11 @@ internal sealed unsafe class RingProducer
         }
         else if (offset >= SharedMemoryTuning.HotWindowBytes && record <= offset && _position >= _nextWrapCheck)
         {
+            // Start over at offset 0 as soon as the record fits there (the consumer is past it),
+            // rather than walking the whole ring: the bytes in flight stay in as few, as recently
+            // used cache lines as the traffic allows.
             _cachedTail = Volatile.Read(ref *_tail);
-            if (_cachedTail == _position)
+            if (_cachedTail >= _position - offset + record)
             {
                 padding = _capacity - offset;
             }
@@ -152,8 +155,8 @@ internal sealed unsafe class RingProducer
     {
         long offset = _position & _mask;
         int first = (int)Math.Min(data.Length, _capacity - offset);
-        data[..first].CopyTo(new Span<byte>(_ring + offset, first));
-        data[first..].CopyTo(new Span<byte>(_ring, data.Length - first));
+        BulkCopy.Copy(data[..first], new Span<byte>(_ring + offset, first));
+        BulkCopy.Copy(data[first..], new Span<byte>(_ring, data.Length - first));
     }
 
     private bool Publish()

@@ -13,9 +13,13 @@ internal sealed partial class SharedMemoryLink
 
     public ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref _closed) != 0 || _abortArea.IsRaised)
+        if (Volatile.Read(ref _closed) != 0)
         {
             return ValueTask.FromException<InboundFrame>(AbortedException());
+        }
+        if (_abortArea.IsRaised)
+        {
+            return ReceiveAfterAbort();
         }
         if (Volatile.Read(ref _receivePending))
         {
@@ -43,6 +47,15 @@ internal sealed partial class SharedMemoryLink
             }
         }
         return ParkReceive(cancellationToken);
+    }
+
+    private ValueTask<InboundFrame> ReceiveAfterAbort()
+    {
+        lock (_gate)
+        {
+            Exception? error = DrainLocked(out InboundFrame frame);
+            return error is null ? new ValueTask<InboundFrame>(frame) : ValueTask.FromException<InboundFrame>(error);
+        }
     }
 
     /// <summary>One look at the ring from the caller's thread: true with a frame or an error, false when there is nothing yet.</summary>
@@ -82,7 +95,8 @@ internal sealed partial class SharedMemoryLink
             Volatile.Write(ref _receivePending, true);
             if (IsAbortedLocked())
             {
-                FailParkedLocked();
+                Exception? error = DrainLocked(out InboundFrame frame);
+                FinishReceiveLocked(frame, error);
                 return _receiveCompletion.AsValueTaskOfResult();
             }
             _in.SetWaiting(true);
@@ -103,7 +117,8 @@ internal sealed partial class SharedMemoryLink
             }
             if (IsAbortedLocked())
             {
-                FailParkedLocked();
+                Exception? error = DrainLocked(out InboundFrame drained);
+                FinishReceiveLocked(drained, error);
                 return;
             }
             ReceiveStatus status = _in.TryReceive(this, out InboundFrame frame, out string? problem, out wakeProducer);
@@ -119,7 +134,7 @@ internal sealed partial class SharedMemoryLink
                     FailProtocol(problem!);
                     break;
                 case ReceiveStatus.Closed:
-                    FailParkedLocked();
+                    FinishReceiveLocked(default, AbortedExceptionLocked());
                     break;
             }
         }

@@ -101,7 +101,7 @@ internal sealed partial class SharedMemoryLink
             Volatile.Write(ref _sendPending, true);
             if (IsAbortedLocked())
             {
-                FailParkedLocked();
+                FinishSendLocked(AbortedExceptionLocked());
                 return _sendCompletion.AsValueTask();
             }
             _out.SetWaiting(true);
@@ -122,7 +122,7 @@ internal sealed partial class SharedMemoryLink
             }
             if (IsAbortedLocked())
             {
-                FailParkedLocked();
+                FinishSendLocked(AbortedExceptionLocked());
                 return;
             }
             ReadOnlySpan<byte> payload = _sendPayload.Span;

@@ -28,6 +28,7 @@ internal sealed unsafe partial class SharedMemoryLink : IPeerLink, IInboundFrame
     private readonly object _gate = new();
     private AbortReason? _abortReason;
     private bool _abortRaisedByPeer;
+    private bool _abortedHere;
     private int _closed;
     private int _unmapped;
 
@@ -165,7 +166,9 @@ internal sealed unsafe partial class SharedMemoryLink : IPeerLink, IInboundFrame
 
     /// <summary>
     /// Aborts the link with <paramref name="reason"/> unless it already was (the first reason
-    /// wins, at both ends), fails the parked operations and wakes the peer so its fail too.
+    /// wins, at both ends) and wakes the peer so it fails too. Raised by this end (a local abort,
+    /// a close, a cancellation, a bad frame) it fails every parked operation at once; raised on
+    /// the peer's behalf (it died) a parked receive still gets the frames the peer published.
     /// </summary>
     private void Raise(AbortReason reason, int raisingEnd)
     {
@@ -185,10 +188,26 @@ internal sealed unsafe partial class SharedMemoryLink : IPeerLink, IInboundFrame
                     LoadAbortLocked();
                 }
             }
-            FailParkedLocked();
-            if (_unmapped == 0)
+            if (raisingEnd == _end)
             {
-                _in.Close(dispose: false);
+                _abortedHere = true;
+                if (_unmapped == 0)
+                {
+                    _in.Close(dispose: false);
+                }
+                FailParkedLocked();
+            }
+            else
+            {
+                if (_sendPending)
+                {
+                    FinishSendLocked(AbortedExceptionLocked());
+                }
+                if (_receivePending)
+                {
+                    Exception? error = DrainLocked(out InboundFrame frame);
+                    FinishReceiveLocked(frame, error);
+                }
             }
         }
         if (ringPeer)
@@ -204,6 +223,32 @@ internal sealed unsafe partial class SharedMemoryLink : IPeerLink, IInboundFrame
         (AbortReason reason, int raisingEnd) = _abortArea.Read(_localPair, 1 - _end);
         _abortReason = reason;
         _abortRaisedByPeer = raisingEnd != _end;
+    }
+
+    /// <summary>
+    /// A receive on an aborted link. Frames the peer published before it aborted are still
+    /// delivered, in order, as a socket delivers its data before the close: a peer that finished
+    /// its last send and closed at once must not fail a receiver still on its way to that frame.
+    /// Once none is left (or this end aborted itself) the receive fails with the reason, and the
+    /// inbound ring's pages go back to the system. Returns the error, or null with a frame.
+    /// </summary>
+    private Exception? DrainLocked(out InboundFrame frame)
+    {
+        frame = default;
+        if (_abortReason is null)
+        {
+            LoadAbortLocked();
+        }
+        if (!_abortedHere && _unmapped == 0 &&
+            _in.TryReceive(this, out frame, out _, out _) == ReceiveStatus.Frame)
+        {
+            return null;
+        }
+        if (_unmapped == 0)
+        {
+            _in.Close(dispose: false);
+        }
+        return AbortedExceptionLocked();
     }
 
     private LinkAbortedException AbortedException()

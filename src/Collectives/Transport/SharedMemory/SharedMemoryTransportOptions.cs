@@ -22,11 +22,13 @@ public sealed record SharedMemoryTransportOptions
     public const int MaxRingBytes = 1 << 30;
 
     /// <summary>
-    /// How long an operation that cannot finish at once keeps polling before it parks on the
-    /// progress thread. A peer on another core answers a small message well within it; parking
-    /// costs a futex wake and a thread-pool hop (tens of µs), most of a small all-reduce.
+    /// How long an operation that cannot finish at once keeps polling (pausing for
+    /// <see cref="SharedMemoryTuning.PauseSpin"/>, then yielding the core between looks) before it
+    /// parks on the progress thread. Parking costs a futex wake and a thread-pool hop at the waiter (20-100 µs
+    /// on a busy VM), so the spin must outlast that: a peer that parked answers late, and if the
+    /// spin ran out first this end would park too, and both would stay in that slow regime.
     /// </summary>
-    public static readonly TimeSpan DefaultSpin = TimeSpan.FromMicroseconds(30);
+    public static readonly TimeSpan DefaultSpin = TimeSpan.FromMicroseconds(100);
 
     public static SharedMemoryTransportOptions Default { get; } = new();
 

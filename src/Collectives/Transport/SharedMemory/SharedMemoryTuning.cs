@@ -7,13 +7,19 @@ internal static class SharedMemoryTuning
     public const int RecordAlignment = 64;
 
     /// <summary>
-    /// When the ring is empty and the producer is past this offset, it starts over at offset 0,
-    /// so a stream of small frames keeps cycling through the same few cache lines (hot in L2)
-    /// instead of walking the whole ring and missing cache on every frame.
+    /// Once the producer is past this offset it starts over at offset 0 as soon as the record fits
+    /// there, so a stream of small frames keeps cycling through the same few cache lines (hot in
+    /// L2), and large frames reuse the same few MiB (hot in L3) instead of walking the whole ring.
     /// </summary>
     public const long HotWindowBytes = 256 << 10;
 
-    /// <summary>Part of the spin that only pauses; after it the spin yields the core, which matters when ranks outnumber cores.</summary>
+    /// <summary>
+    /// Part of the spin that only pauses; after it the spin yields the core between looks. Short,
+    /// because the peer may be waiting for this very core: when ranks outnumber cores, or other
+    /// processes crowd two ranks onto one core, a longer pause delays the answer by the whole
+    /// pause on every step (measured: 8 B all-reduce 28 µs with a 10 µs pause against 3 µs).
+    /// A yield costs well under a microsecond when nothing else wants the core.
+    /// </summary>
     public static readonly TimeSpan PauseSpin = TimeSpan.FromMicroseconds(2);
 
     /// <summary>How often a thread waiting on a link checks that the peer process still lives (and the longest idle sleep).</summary>

@@ -18,6 +18,12 @@ internal sealed partial class TcpPeerLink
     /// <summary>Bytes still wanted after the read-ahead below which they are read through it, not straight into place.</summary>
     private const int DirectReadMinimum = InboxSize / 2;
 
+    /// <summary>The poll budget for the next frame adapts in steps of 1/16 of the configured one.</summary>
+    private const int SpinSteps = 16;
+
+    /// <summary>Waits longer than this many poll budgets halve the budget for the next frame.</summary>
+    private const int LongWaitFactor = 8;
+
     private readonly byte[] _inbox = GC.AllocateUninitializedArray<byte>(InboxSize, pinned: true);
     private int _inboxStart;
     private int _inboxEnd;
@@ -27,6 +33,12 @@ internal sealed partial class TcpPeerLink
 
     /// <summary>Bytes of each stripe received so far; reused by every striped frame.</summary>
     private readonly int[] _stripeReceived;
+
+    /// <summary>
+    /// Poll budget while waiting for the next frame: the configured one while frames come
+    /// quickly, less while waits are long (only the receiver touches it).
+    /// </summary>
+    private long _waitSpinTicks;
 
     /// <summary>Payload length of the frame whose header was received and whose payload was not yet read, or -1.</summary>
     private int _pendingPayload = -1;
@@ -103,6 +115,7 @@ internal sealed partial class TcpPeerLink
                     $"a frame announcing {header.PayloadLength} payload bytes, over the {TransportLimits.MaxFramePayload}-byte limit"));
             }
             _pendingPayload = header.PayloadLength;
+            Volatile.Write(ref _lastFrameTicks, Stopwatch.GetTimestamp());
             return header;
         }
         finally
@@ -202,7 +215,7 @@ internal sealed partial class TcpPeerLink
             return ValueTask.CompletedTask;
         }
         return rest.Length >= DirectReadMinimum
-            ? ReceiveExactlyAsync(_data[0], rest, _spinTicks)
+            ? ReceiveExactlyAsync(0, rest, _spinTicks)
             : ReceiveThroughInboxAsync(rest);
     }
 
@@ -225,29 +238,38 @@ internal sealed partial class TcpPeerLink
             _inboxStart = 0;
             _inboxEnd = unread;
         }
+        long started = Stopwatch.GetTimestamp();
         try
         {
-            _inboxEnd += ReceiveNow(_data[0], _inbox.AsSpan(_inboxEnd), minimum - unread, _spinTicks);
+            _inboxEnd += ReceiveNow(_data[0], _inbox.AsSpan(_inboxEnd), minimum - unread, _waitSpinTicks);
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
             return ValueTask.FromException(e);
         }
-        return _inboxEnd >= minimum ? ValueTask.CompletedTask : FillInboxRestAsync(minimum);
+        if (_inboxEnd >= minimum)
+        {
+            _waitSpinTicks = Math.Min(_spinTicks, _waitSpinTicks * 2 + _spinTicks / SpinSteps);
+            return ValueTask.CompletedTask;
+        }
+        return FillInboxRestAsync(minimum, started);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask FillInboxRestAsync(int minimum)
+    private async ValueTask FillInboxRestAsync(int minimum, long started)
     {
         while (_inboxEnd < minimum)
         {
-            int received = await _data[0].ReceiveAsync(_inbox.AsMemory(_inboxEnd), SocketFlags.None).ConfigureAwait(false);
-            if (received == 0)
-            {
-                throw new EndOfStreamException();
-            }
-            _inboxEnd += received;
+            await _poller.WaitAsync(_readable[0]).ConfigureAwait(false);
+            _inboxEnd += ReceiveNow(_data[0], _inbox.AsSpan(_inboxEnd), minimum - _inboxEnd, _spinTicks);
         }
+        // A wait far longer than the poll budget means the peer is busy or descheduled: poll less
+        // next time, so oversubscribed ranks leave the cores to the ranks that have work. A short
+        // one means a little more polling would have caught it.
+        long waited = Stopwatch.GetTimestamp() - started;
+        _waitSpinTicks = waited > LongWaitFactor * _spinTicks ? _waitSpinTicks / 2
+            : waited < 2 * _spinTicks ? Math.Min(_spinTicks, _waitSpinTicks * 2 + _spinTicks / SpinSteps)
+            : _waitSpinTicks;
     }
 
     /// <summary>
@@ -275,12 +297,12 @@ internal sealed partial class TcpPeerLink
             failure = e;
             await FailAsync().ConfigureAwait(false);
         }
-        if (complete || failure is not null)
+        if (failure is not null)
         {
-            if (failure is not null)
-            {
-                throw failure;
-            }
+            throw failure;
+        }
+        if (complete)
+        {
             return;
         }
         for (int i = 0; i < _data.Length; i++)
@@ -288,7 +310,7 @@ internal sealed partial class TcpPeerLink
             (int start, int count) = _layout.Stripe(length, i);
             int received = _stripeReceived[i];
             _stripeReceives[i] = received == count ? default
-                : ReceiveExactlyAsync(_data[i], destination.Slice(start + received, count - received), spinTicks: 0);
+                : ReceiveExactlyAsync(i, destination.Slice(start + received, count - received), spinTicks: 0);
         }
         for (int i = 0; i < _data.Length; i++)
         {
@@ -324,6 +346,10 @@ internal sealed partial class TcpPeerLink
         {
             bool progress = false;
             bool complete = true;
+            if (Volatile.Read(ref _unsentSockets) != 0)
+            {
+                PumpUnsent();
+            }
             for (int i = 0; i < _data.Length; i++)
             {
                 (int start, int count) = _layout.Stripe(destination.Length, i);
@@ -393,7 +419,7 @@ internal sealed partial class TcpPeerLink
         {
             return await FailAsync().ConfigureAwait(false);
         }
-        if (Interlocked.CompareExchange(ref _abort, new AbortState(AbortFrame.Decode(payload), ByPeer: true), null) is null)
+        if (Interlocked.CompareExchange(ref _abort, new AbortState(PeerReason(AbortFrame.Decode(payload)), ByPeer: true), null) is null)
         {
             CloseSockets();
         }
@@ -401,36 +427,32 @@ internal sealed partial class TcpPeerLink
     }
 
     /// <summary>
-    /// Fills <paramref name="buffer"/>: polls the socket without blocking for up to
-    /// <paramref name="spinTicks"/> after the last byte arrived (no thread hop when the peer is
-    /// quick), then waits through the socket's async path for the rest. Never throws
-    /// synchronously, so several stripes can be started at once.
+    /// Fills <paramref name="buffer"/> from data socket <paramref name="index"/>: polls the socket
+    /// without blocking for up to <paramref name="spinTicks"/> after the last byte arrived (no
+    /// thread hop when the peer is quick), then waits through the poller for the rest. Never
+    /// throws synchronously, so several stripes can be started at once.
     /// </summary>
-    private static ValueTask ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, long spinTicks)
+    private ValueTask ReceiveExactlyAsync(int index, Memory<byte> buffer, long spinTicks)
     {
         int received;
         try
         {
-            received = ReceiveNow(socket, buffer.Span, buffer.Length, spinTicks);
+            received = ReceiveNow(_data[index], buffer.Span, buffer.Length, spinTicks);
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
             return ValueTask.FromException(e);
         }
-        return received == buffer.Length ? ValueTask.CompletedTask : ReceiveRestAsync(socket, buffer[received..]);
+        return received == buffer.Length ? ValueTask.CompletedTask : ReceiveRestAsync(index, buffer[received..], spinTicks);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask ReceiveRestAsync(Socket socket, Memory<byte> buffer)
+    private async ValueTask ReceiveRestAsync(int index, Memory<byte> buffer, long spinTicks)
     {
         while (!buffer.IsEmpty)
         {
-            int received = await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
-            if (received == 0)
-            {
-                throw new EndOfStreamException();
-            }
-            buffer = buffer[received..];
+            await _poller.WaitAsync(_readable[index]).ConfigureAwait(false);
+            buffer = buffer[ReceiveNow(_data[index], buffer.Span, buffer.Length, spinTicks)..];
         }
     }
 
@@ -438,12 +460,16 @@ internal sealed partial class TcpPeerLink
     /// Non-blocking reads into <paramref name="buffer"/> until at least <paramref name="minimum"/>
     /// bytes arrived or nothing arrived for <paramref name="spinTicks"/>; returns the bytes read.
     /// </summary>
-    private static int ReceiveNow(Socket socket, Span<byte> buffer, int minimum, long spinTicks)
+    private int ReceiveNow(Socket socket, Span<byte> buffer, int minimum, long spinTicks)
     {
         int received = 0;
         long giveUpAt = 0;
         while (received < minimum)
         {
+            if (Volatile.Read(ref _unsentSockets) != 0)
+            {
+                PumpUnsent();
+            }
             int n = socket.Receive(buffer[received..], SocketFlags.None, out SocketError error);
             if (error == SocketError.Success)
             {

@@ -29,6 +29,15 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
     /// </summary>
     private static readonly TimeSpan PeerReasonGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How recently a frame must have arrived for a send to skip the control-connection check
+    /// (<see cref="PeerHasAborted"/>): long enough to cover a ring step's send after its receive,
+    /// short beside any deadline.
+    /// </summary>
+    private static readonly TimeSpan PeerAliveWindow = TimeSpan.FromMilliseconds(1);
+
+    private static readonly long PeerAliveTicks = (long)(PeerAliveWindow.TotalSeconds * Stopwatch.Frequency);
+
     /// <summary>An abort frame describes no call; any valid fingerprint does.</summary>
     private static readonly OperationFingerprint AbortFingerprint =
         new(CollectiveKind.Send, DataType.UInt8, ReduceOp.Sum, Algorithm.Direct, 0, 0);
@@ -39,13 +48,25 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
     private readonly StripeLayout _layout;
     private readonly long _spinTicks;
     private readonly Action<TcpPeerLink>? _closed;
+    private readonly SocketPoller _poller;
+    private readonly string _connection;
+    private readonly LocalPair _localPair;
+    private readonly SocketWait _controlReadable;
+    private readonly SocketWait[] _readable;
+    private readonly SocketWait[] _writable;
     private readonly object _gate = new();
     private AbortState? _abort;
     private Task<AbortReason>? _peerReason;
 
+    /// <summary>When the last frame header arrived (<see cref="Stopwatch"/> ticks); starts long ago.</summary>
+    private long _lastFrameTicks = long.MinValue / 2;
+
     /// <param name="control">The control connection (channel 0).</param>
     /// <param name="data">The data connections in channel order (channels 1..n).</param>
-    public TcpPeerLink(LinkKey key, Socket control, Socket[] data, StripeLayout layout, TimeSpan receiveSpin, Action<TcpPeerLink>? closed)
+    /// <param name="poller">Where waits go once polling gave up; the sockets never use .NET's async operations.</param>
+    /// <param name="connection">The control connection as "dialer address|acceptor address", equal at both ends (see <see cref="LocalPair"/>).</param>
+    public TcpPeerLink(LinkKey key, Socket control, Socket[] data, StripeLayout layout, TimeSpan receiveSpin, SocketPoller poller,
+        string connection, Action<TcpPeerLink>? closed)
     {
         Debug.Assert(data.Length == layout.Sockets);
         _key = key;
@@ -53,10 +74,19 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
         _data = data;
         _layout = layout;
         _spinTicks = (long)(receiveSpin.TotalSeconds * Stopwatch.Frequency);
+        _waitSpinTicks = _spinTicks;
         _closed = closed;
+        _poller = poller;
+        _connection = connection;
+        _localPair = LocalPair.Join(connection);
+        _controlReadable = new SocketWait(control, SelectMode.SelectRead);
+        _readable = data.Select(socket => new SocketWait(socket, SelectMode.SelectRead)).ToArray();
+        _writable = data.Select(socket => new SocketWait(socket, SelectMode.SelectWrite)).ToArray();
         _stripeSends = new ValueTask[data.Length];
         _stripeReceives = new ValueTask[data.Length];
         _stripeReceived = new int[data.Length];
+        _unsent = new ReadOnlyMemory<byte>[data.Length];
+        _unsentLocks = new int[data.Length];
         // Synchronous calls return WouldBlock instead of blocking: the poll-then-wait paths rely on it.
         control.Blocking = false;
         foreach (Socket socket in data)
@@ -72,6 +102,7 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
         {
             return;
         }
+        _localPair.Offer(reason);
         TrySendAbortFrame(reason);
         CloseSockets();
     }
@@ -83,7 +114,10 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Closes every socket without a word to the peer, as a process that dies does. For tests.</summary>
+    /// <summary>
+    /// Closes every socket without a word to the peer, as a process that dies does: for a link
+    /// whose transport was disposed while it was being made, and for tests of a peer's death.
+    /// </summary>
     internal void DropConnections()
     {
         if (Interlocked.CompareExchange(ref _abort, new AbortState(new AbortReason(AbortCode.Closed, -1,
@@ -121,11 +155,17 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
     }
 
     /// <summary>
-    /// Whether the peer wrote on the control connection: it only does so to abort, so the next
-    /// operation must fail rather than run on a link the peer has given up (one ioctl).
+    /// Whether the peer wrote on the control connection: it only does so to abort, so a send must
+    /// fail rather than vanish into a link the peer has given up. One ioctl, skipped while frames
+    /// keep arriving: a peer that sent within <see cref="PeerAliveWindow"/> was not aborted before
+    /// it, and if it aborted since, the next receive meets its closed connection anyway.
     /// </summary>
     private bool PeerHasAborted()
     {
+        if (Stopwatch.GetTimestamp() - Volatile.Read(ref _lastFrameTicks) < PeerAliveTicks)
+        {
+            return false;
+        }
         try
         {
             return _control.Available > 0;
@@ -150,13 +190,18 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
                 reading = _peerReason ??= ReadPeerReasonAsync();
             }
             AbortReason reason = await reading.ConfigureAwait(false);
-            if (Interlocked.CompareExchange(ref _abort, new AbortState(reason, ByPeer: true), null) is null)
+            if (Interlocked.CompareExchange(ref _abort, new AbortState(PeerReason(reason), ByPeer: true), null) is null)
             {
                 CloseSockets();
             }
         }
         return Aborted();
     }
+
+    /// <summary>The peer's reason as this end reports it: the peer's own object when it lives in this process.</summary>
+    private AbortReason PeerReason(AbortReason decoded) =>
+        _localPair.Reason is { } shared && shared.Code == decoded.Code && shared.OriginRank == decoded.OriginRank &&
+        shared.Message.StartsWith(decoded.Message, StringComparison.Ordinal) ? shared : decoded;
 
     /// <summary>Reads the peer's abort frame from the control connection; end of stream or silence means it died.</summary>
     private async Task<AbortReason> ReadPeerReasonAsync()
@@ -198,8 +243,13 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
         int received = 0;
         while (received < buffer.Length)
         {
-            int n = await _control.ReceiveAsync(buffer[received..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
-            if (n == 0)
+            int n = _control.Receive(buffer.Span[received..], SocketFlags.None, out SocketError error);
+            if (error == SocketError.WouldBlock)
+            {
+                await _poller.WaitAsync(_controlReadable, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (error != SocketError.Success || n == 0)
             {
                 return false;
             }
@@ -225,13 +275,22 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
         }
     }
 
+    /// <summary>Shutdown first: it wakes a poll on the socket (the poller's or a receive's), where a bare close would not.</summary>
     private void CloseSockets()
     {
-        _control.Dispose();
-        foreach (Socket socket in _data)
+        foreach (Socket socket in _data.Prepend(_control))
         {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // not connected any more: nothing to wake
+            }
             socket.Dispose();
         }
+        LocalPair.Leave(_connection, _localPair);
         _closed?.Invoke(this);
     }
 

@@ -40,6 +40,7 @@ internal static class TcpSocketSetup
         {
             SetBufferSizes(socket, options);
             socket.Bind(new IPEndPoint(options.BindAddress, 0));
+            socket.Blocking = false;
             return socket;
         }
         catch
@@ -49,9 +50,10 @@ internal static class TcpSocketSetup
         }
     }
 
-    /// <summary>Options for a connected socket: no Nagle delay, keepalive, user timeout.</summary>
+    /// <summary>Options for a connected socket: non-blocking, no Nagle delay, keepalive, user timeout.</summary>
     public static void Configure(Socket socket, TcpTransportOptions options)
     {
+        socket.Blocking = false;
         socket.NoDelay = true;
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)options.KeepAliveIdle.TotalSeconds);

@@ -21,6 +21,9 @@ namespace Collectives.Transport.Tcp;
 /// </summary>
 public sealed class TcpTransport : ITransport
 {
+    /// <summary>The name in options, COLLECTIVES_TRANSPORTS and messages.</summary>
+    public const string TransportName = "tcp";
+
     /// <summary>First pause between dial attempts a refused connection triggers; doubles up to <see cref="MaxRedialDelay"/>.</summary>
     private static readonly TimeSpan FirstRedialDelay = TimeSpan.FromMilliseconds(10);
 
@@ -34,6 +37,7 @@ public sealed class TcpTransport : ITransport
     private readonly InboundConnections _inbound = new();
     private readonly HashSet<TcpPeerLink> _links = [];
     private readonly CancellationTokenSource _shutdown = new();
+    private SocketPoller? _poller;
     private TransportEndpoint? _endpoint;
     private TcpAddress? _self;
     private Socket? _listener;
@@ -46,7 +50,7 @@ public sealed class TcpTransport : ITransport
         Options.Validate();
     }
 
-    public string Name => "tcp";
+    public string Name => TransportName;
 
     public TcpTransportOptions Options { get; }
 
@@ -76,6 +80,7 @@ public sealed class TcpTransport : ITransport
             }
             listener = TcpSocketSetup.Listen(Options);
             _listener = listener;
+            _poller = new SocketPoller($"tcp poller, endpoint {endpoint.Endpoint}");
             _endpoint = endpoint;
             _self = new TcpAddress(endpoint.HostId, Options.BindAddress, ((IPEndPoint)listener.LocalEndPoint!).Port,
                 Options.SocketsPerPeer, Options.StripeThreshold);
@@ -113,10 +118,15 @@ public sealed class TcpTransport : ITransport
                 $"({peer!.EndPoint}, host {peer.HostId}) over tcp; bind an address both hosts reach.", nameof(peerAddress));
         }
         StripeLayout layout = self.LayoutWith(peer!);
-        Socket[] sockets = key.LocalEndpoint < key.PeerEndpoint
+        bool dialing = key.LocalEndpoint < key.PeerEndpoint;
+        Socket[] sockets = dialing
             ? await DialAsync(key, peer!, layout, endpoint, cancellationToken).ConfigureAwait(false)
             : await AwaitInboundAsync(key, layout, endpoint, cancellationToken).ConfigureAwait(false);
-        var link = new TcpPeerLink(key, sockets[0], sockets[1..], layout, Options.ReceiveSpin, Forget);
+        // The control connection's two addresses, dialer first, written alike at both ends.
+        string connection = dialing
+            ? $"{sockets[0].LocalEndPoint}|{peer!.EndPoint}"
+            : $"{sockets[0].RemoteEndPoint}|{sockets[0].LocalEndPoint}";
+        var link = new TcpPeerLink(key, sockets[0], sockets[1..], layout, Options.ReceiveSpin, _poller!, connection, Forget);
         lock (_gate)
         {
             if (!_disposed)
@@ -161,6 +171,7 @@ public sealed class TcpTransport : ITransport
             link.Abort(new AbortReason(AbortCode.Closed, -1, string.Create(CultureInfo.InvariantCulture,
                 $"endpoint {self} closed its tcp transport")));
         }
+        _poller?.Dispose();
     }
 
     private void Forget(TcpPeerLink link)
@@ -214,11 +225,8 @@ public sealed class TcpTransport : ITransport
             TcpSocketSetup.Configure(socket, Options);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
             deadline.CancelAfter(endpoint.ConnectTimeout);
-            HandshakeHello hello;
-            await using (var stream = new NetworkStream(socket, ownsSocket: false))
-            {
-                hello = await MutualAuthentication.AcceptAsync(stream, endpoint.Credentials, Admits, deadline.Token).ConfigureAwait(false);
-            }
+            HandshakeHello hello = await MutualAuthentication.AcceptAsync(new PolledSocketStream(socket, _poller!), endpoint.Credentials,
+                Admits, deadline.Token).ConfigureAwait(false);
             kept = Deliver(hello, socket);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -373,37 +381,64 @@ public sealed class TcpTransport : ITransport
         while (true)
         {
             Socket socket = TcpSocketSetup.CreateDialer(Options);
+            SocketError result;
             try
             {
-                await socket.ConnectAsync(peer.EndPoint, deadline.Token).ConfigureAwait(false);
-                sockets[channel] = socket;
-                break;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.TimedOut
-                or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TryAgain)
-            {
-                socket.Dispose();
-                await Task.Delay(pause, deadline.Token).ConfigureAwait(false);
-                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxRedialDelay.Ticks));
+                result = await ConnectAsync(socket, peer.EndPoint, deadline.Token).ConfigureAwait(false);
             }
             catch
             {
                 socket.Dispose();
                 throw;
             }
+            if (result == SocketError.Success)
+            {
+                sockets[channel] = socket;
+                break;
+            }
+            socket.Dispose();
+            if (result is not (SocketError.ConnectionRefused or SocketError.TimedOut or SocketError.HostUnreachable
+                or SocketError.NetworkUnreachable or SocketError.TryAgain))
+            {
+                throw new SocketException((int)result);
+            }
+            await Task.Delay(pause, deadline.Token).ConfigureAwait(false);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxRedialDelay.Ticks));
         }
         Socket connected = sockets[channel]!;
         try
         {
             TcpSocketSetup.Configure(connected, Options);
-            await using var stream = new NetworkStream(connected, ownsSocket: false);
-            await MutualAuthentication.DialAsync(stream, endpoint.Credentials, HandshakePurpose.Link, key.CommunicatorId, 0,
-                key.LocalEndpoint, key.PeerEndpoint, (ushort)channel, deadline.Token).ConfigureAwait(false);
+            await MutualAuthentication.DialAsync(new PolledSocketStream(connected, _poller!), endpoint.Credentials, HandshakePurpose.Link,
+                key.CommunicatorId, 0, key.LocalEndpoint, key.PeerEndpoint, (ushort)channel, deadline.Token).ConfigureAwait(false);
         }
         catch
         {
             deadline.Cancel(); // the link cannot be made: stop the other channels' dials now
             throw;
         }
+    }
+
+    /// <summary>
+    /// A non-blocking connect that waits through the poller (see <see cref="SocketPoller"/> for
+    /// why not <see cref="Socket.ConnectAsync(EndPoint, CancellationToken)"/>); returns the outcome.
+    /// </summary>
+    private async ValueTask<SocketError> ConnectAsync(Socket socket, IPEndPoint peer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            socket.Connect(peer);
+            return SocketError.Success;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+        {
+            // under way
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
+        await _poller!.WaitAsync(new SocketWait(socket, SelectMode.SelectWrite), cancellationToken).ConfigureAwait(false);
+        return (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
     }
 }

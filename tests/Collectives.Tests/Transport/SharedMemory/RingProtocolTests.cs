@@ -85,6 +85,43 @@ public sealed unsafe class RingProtocolTests : IDisposable
     }
 
     [Fact]
+    public void LargeFramesReuseTheStartOfTheRingOnceItIsFree()
+    {
+        const long capacity = 16 << 20;
+        nuint bytes = (nuint)SegmentLayout.PairSegmentBytes(capacity);
+        byte* segment = (byte*)NativeMemory.AlignedAlloc(bytes, 4096);
+        try
+        {
+            var producer = new RingProducer(segment, direction: 0, capacity);
+            var consumer = new RingConsumer(segment, direction: 0, capacity);
+            long* head = (long*)(segment + SegmentLayout.ControlOffset(0) + SegmentLayout.HeadOffset);
+            NativeMemory.Clear(segment, SegmentLayout.PairHeaderBytes);
+            byte[] payload = new byte[1 << 20];
+            InboundFrame? held = null;
+            long furthest = 0;
+            // The consumer stays one frame behind, as a receiver reducing frame k while k+1 arrives.
+            for (int i = 0; i < 200; i++)
+            {
+                payload[0] = (byte)i;
+                Assert.True(producer.TryWriteFrame(Header(i, payload.Length), payload, out _));
+                Assert.Equal(ReceiveStatus.Frame, consumer.TryReceive(NoOwner.Instance, out InboundFrame frame, out _, out _));
+                Assert.Equal((byte)i, frame.Payload.Span[0]);
+                if (held is { } previous)
+                {
+                    consumer.Release(NoOwner.Token(previous), out _);
+                }
+                held = frame;
+                furthest = Math.Max(furthest, *head & (capacity - 1));
+            }
+            Assert.True(furthest <= 3 * RingGeometry.RecordBytes(payload.Length), $"the ring was used up to offset {furthest}");
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(segment);
+        }
+    }
+
+    [Fact]
     public void AFullRingRefusesAWriteUntilTheHeldFramesAreReleased()
     {
         byte[] payload = new byte[8000];

@@ -122,6 +122,47 @@ public sealed class SharedMemoryLifecycleTests
         await Assert.ThrowsAsync<LinkAbortedException>(() => a.SendAsync(Header(0, 0), ReadOnlyMemory<byte>.Empty).AsTask());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FramesSentBeforeThePeerClosedAreStillDelivered(bool receiverParkedFirst)
+    {
+        await using ShmHarness harness = await ShmHarness.StartAsync(2);
+        (SharedMemoryLink a, SharedMemoryLink b) = await harness.ConnectAsync(0, 1);
+        Task<InboundFrame>? parked = receiverParkedFirst ? b.ReceiveAsync().AsTask() : null;
+        for (int i = 0; i < 3; i++)
+        {
+            await a.SendAsync(Header(i, 1), new[] { (byte)i });
+        }
+        // The sender is done and closes at once, as a rank that finished its part of a collective.
+        await a.DisposeAsync();
+        for (int i = 0; i < 3; i++)
+        {
+            InboundFrame frame = i == 0 && parked is not null
+                ? await parked.WaitAsync(ShmHarness.Guard)
+                : await b.ReceiveAsync().AsTask().WaitAsync(ShmHarness.Guard);
+            Assert.Equal(i, frame.Header.Sequence);
+            Assert.Equal(i, frame.Payload.Span[0]);
+            frame.Dispose();
+        }
+        LinkAbortedException error = await Assert.ThrowsAsync<LinkAbortedException>(() => b.ReceiveAsync().AsTask().WaitAsync(ShmHarness.Guard));
+        Assert.Equal(AbortCode.Closed, error.Reason.Code);
+        Assert.True(error.RaisedByPeer);
+    }
+
+    [Fact]
+    public async Task ALocalAbortFailsAtOnceEvenWithFramesWaiting()
+    {
+        await using ShmHarness harness = await ShmHarness.StartAsync(2);
+        (SharedMemoryLink a, SharedMemoryLink b) = await harness.ConnectAsync(0, 1);
+        await a.SendAsync(Header(1, 1), new byte[] { 1 });
+        var reason = new AbortReason(AbortCode.Aborted, 1, "rank 1 gave up");
+        b.Abort(reason);
+        LinkAbortedException error = await Assert.ThrowsAsync<LinkAbortedException>(() => b.ReceiveAsync().AsTask());
+        Assert.Same(reason, error.Reason);
+        Assert.False(error.RaisedByPeer);
+    }
+
     [Fact]
     public async Task AFrameStaysReadableUntilDisposedEvenAfterTheLinkIsClosed()
     {

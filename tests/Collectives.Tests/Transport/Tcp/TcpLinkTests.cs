@@ -224,8 +224,11 @@ public sealed class TcpLinkTests
     /// <summary>One TcpPeerLink whose peer is raw sockets, to put bytes on the wire no honest peer would.</summary>
     private sealed class RawPeer : IDisposable
     {
-        private RawPeer(TcpPeerLink link, Socket control, Socket data)
+        private readonly SocketPoller _poller;
+
+        private RawPeer(TcpPeerLink link, SocketPoller poller, Socket control, Socket data)
         {
+            _poller = poller;
             Link = link;
             Control = control;
             Data = data;
@@ -251,9 +254,10 @@ public sealed class TcpLinkTests
                 await connect;
                 pairs[i] = (near, far);
             }
+            var poller = new SocketPoller("test poller");
             var link = new TcpPeerLink(new LinkKey(99, 1, 0), pairs[0].Near, [pairs[1].Near], new StripeLayout(1, 0),
-                TcpTransportOptions.DefaultReceiveSpin, closed: null);
-            return new RawPeer(link, pairs[0].Far, pairs[1].Far);
+                TcpTransportOptions.DefaultReceiveSpin, poller, connection: Guid.NewGuid().ToString(), closed: null);
+            return new RawPeer(link, poller, pairs[0].Far, pairs[1].Far);
         }
 
         public async Task<AbortReason> ReadAbortFrameAsync()
@@ -282,6 +286,7 @@ public sealed class TcpLinkTests
             Link.DropConnections();
             Control.Dispose();
             Data.Dispose();
+            _poller.Dispose();
         }
     }
 }

@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+using Collectives.Transport.SharedMemory;
+
+namespace Collectives.Tests.Transport.SharedMemory;
+
+/// <summary>The ring's copy: every length and distance between source and destination (the vector path included) copies exactly.</summary>
+public sealed unsafe class BulkCopyTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(31)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(2048)]
+    public void CopiesExactlyAndNothingElse(int distance)
+    {
+        const int span = 1 << 20;
+        byte* source = (byte*)NativeMemory.AlignedAlloc(span, 4096);
+        byte* destination = (byte*)NativeMemory.AlignedAlloc(span + 8192, 4096);
+        try
+        {
+            var random = new Random(distance);
+            random.NextBytes(new Span<byte>(source, span));
+            foreach (int length in new[] { 0, 1, 100, 2047, 2048, 2049, 2080, 4095, 65537, 131071, (512 << 10) - 1, 512 << 10, 600_001 })
+            {
+                int start = random.Next(0, 64);
+                byte* from = source + start;
+                byte* to = destination + 4096 + ((start + distance) % 4096);
+                new Span<byte>(destination, span + 8192).Fill(0xA5);
+                BulkCopy.Copy(new ReadOnlySpan<byte>(from, length), new Span<byte>(to, length));
+                Assert.True(new ReadOnlySpan<byte>(to, length).SequenceEqual(new ReadOnlySpan<byte>(from, length)), $"length {length} differs");
+                Assert.True(new ReadOnlySpan<byte>(destination, (int)(to - destination)).IndexOfAnyExcept((byte)0xA5) < 0, $"length {length} wrote before");
+                Assert.True(new ReadOnlySpan<byte>(to + length, 64).IndexOfAnyExcept((byte)0xA5) < 0, $"length {length} wrote after");
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(source);
+            NativeMemory.AlignedFree(destination);
+        }
+    }
+}
