@@ -44,14 +44,14 @@ def median_table(loader, names):
 
 
 series = {
-    "ours shm allreduce": median_table(ours, ["coll-shm-allreduce-small", "coll-shm-allreduce-large"]),
+    "ours shm allreduce": median_table(ours, ["coll-shm-allreduce"]),
     "MPI shm allreduce": median_table(peer, ["mpi-shm-allreduce"]),
-    "ours tcp allreduce": median_table(ours, ["coll-tcp-allreduce-small", "coll-tcp-allreduce-large"]),
+    "ours tcp allreduce": median_table(ours, ["coll-tcp-allreduce"]),
     "MPI tcp allreduce": median_table(peer, ["mpi-tcp-allreduce"]),
     "gloo allreduce": median_table(peer, ["gloo-allreduce"]),
-    "ours shm allgather": median_table(ours, ["coll-shm-allgather-small", "coll-shm-allgather-large"]),
+    "ours shm allgather": median_table(ours, ["coll-shm-allgather"]),
     "MPI shm allgather": median_table(peer, ["mpi-shm-allgather"]),
-    "ours shm reducescatter": median_table(ours, ["coll-shm-reducescatter-small", "coll-shm-reducescatter-large"]),
+    "ours shm reducescatter": median_table(ours, ["coll-shm-reducescatter"]),
     "MPI shm reducescatter": median_table(peer, ["mpi-shm-reducescatter"]),
 }
 

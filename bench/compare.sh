@@ -27,10 +27,9 @@ run() {  # run NAME CMD... : one measurement into $out/<pass>/<NAME>.txt
   timeout --kill-after=10 "$T" "$@" > "$out/$pass/$name.txt" 2>&1 || echo "compare.sh: $name exited $?" >&2
 }
 
-ours() {  # ours NAME COLLECTIVE TRANSPORT : small sizes with many iterations, large with few (as the peers' -B budget does)
+ours() {  # ours NAME COLLECTIVE TRANSPORT : the peers' iteration rule (-B budget, at most 1000 timed and 100 warm-up)
   local name=$1 collective=$2 transport=$3
-  run "$name-small" "$C" perf "$collective" --ranks "$RANKS" --transport "$transport" -b 8 -e 64K -f 2 -n 1000 -w 100 --json
-  run "$name-large" "$C" perf "$collective" --ranks "$RANKS" --transport "$transport" -b 128K -e "$MAXB" -f 2 -n 10 -w 2 --json
+  run "$name" "$C" perf "$collective" --ranks "$RANKS" --transport "$transport" $BW -n 1000 -w 100 --json
 }
 
 for pass in $(seq 1 "$RUNS"); do

@@ -18,4 +18,6 @@ public enum Algorithm : byte
     Pairwise = 4,
     /// <summary>Dissemination: round k signals rank + 2^k.</summary>
     Dissemination = 5,
+    /// <summary>Recursive doubling: log n steps, each swapping the whole buffer; fewest round trips, for small messages.</summary>
+    RecursiveDoubling = 6,
 }

@@ -11,6 +11,7 @@ internal static class AlgorithmNames
         Algorithm.HalvingDoubling => "halving-doubling",
         Algorithm.Pairwise => "pairwise",
         Algorithm.Dissemination => "dissemination",
+        Algorithm.RecursiveDoubling => "recursive-doubling",
         _ => $"algorithm({(byte)algorithm})",
     };
 
@@ -25,9 +26,11 @@ internal static class AlgorithmNames
                 algorithm = Algorithm.HalvingDoubling; return true;
             case "pairwise": algorithm = Algorithm.Pairwise; return true;
             case "dissemination": algorithm = Algorithm.Dissemination; return true;
+            case "recursive-doubling" or "recursivedoubling" or "rd":
+                algorithm = Algorithm.RecursiveDoubling; return true;
             default: algorithm = default; return false;
         }
     }
 
-    public static bool IsDefined(Algorithm algorithm) => algorithm is >= Algorithm.Direct and <= Algorithm.Dissemination;
+    public static bool IsDefined(Algorithm algorithm) => algorithm is >= Algorithm.Direct and <= Algorithm.RecursiveDoubling;
 }

@@ -86,7 +86,7 @@ internal sealed class PerfBenchmark<T>
         {
             var call = PerfCall<T>.For(layout, buffers, communicator.Rank, placement, _options.Op, _options.Root);
             call.Prepare(_expected, communicator.Rank);
-            for (int i = 0; i < _options.WarmupIterations; i++)
+            for (int i = 0; i < _options.WarmupFor(layout.SizeBytes); i++)
             {
                 await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
             }
@@ -99,31 +99,32 @@ internal sealed class PerfBenchmark<T>
     {
         int rank = communicator.Rank;
         var outOfPlace = PerfCall<T>.For(layout, buffers, rank, Placement.OutOfPlace, _options.Op, _options.Root);
-        double outOfPlaceUs = await TimeAsync(communicator, outOfPlace, cancellationToken).ConfigureAwait(false);
+        double outOfPlaceUs = await TimeAsync(communicator, outOfPlace, layout.SizeBytes, cancellationToken).ConfigureAwait(false);
         long outOfPlaceWrong = await CheckAsync(communicator, outOfPlace, layout, cancellationToken).ConfigureAwait(false);
 
         var inPlace = PerfCall<T>.For(layout, buffers, rank, Placement.InPlace, _options.Op, _options.Root);
-        double inPlaceUs = await TimeAsync(communicator, inPlace, cancellationToken).ConfigureAwait(false);
+        double inPlaceUs = await TimeAsync(communicator, inPlace, layout.SizeBytes, cancellationToken).ConfigureAwait(false);
         long inPlaceWrong = await CheckAsync(communicator, inPlace, layout, cancellationToken).ConfigureAwait(false);
         return new RankOutcome(outOfPlaceUs, outOfPlaceWrong, inPlaceUs, inPlaceWrong);
     }
 
     /// <summary>Mean microseconds per call over the timed iterations, after warm-up and a barrier.</summary>
-    private async Task<double> TimeAsync(Communicator communicator, PerfCall<T> call, CancellationToken cancellationToken)
+    private async Task<double> TimeAsync(Communicator communicator, PerfCall<T> call, long sizeBytes, CancellationToken cancellationToken)
     {
         call.Prepare(_expected, communicator.Rank);
-        for (int i = 0; i < _options.WarmupIterations; i++)
+        for (int i = 0; i < _options.WarmupFor(sizeBytes); i++)
         {
             await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
         }
         // Every rank starts its clock together, so the slowest rank's mean is the collective's time.
         await communicator.BarrierAsync(cancellationToken).ConfigureAwait(false);
+        int iterations = _options.IterationsFor(sizeBytes);
         long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < _options.Iterations; i++)
+        for (int i = 0; i < iterations; i++)
         {
             await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
         }
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / _options.Iterations;
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
     }
 
     /// <summary>One more call on fresh inputs and poisoned outputs; counts this rank's wrong output elements.</summary>

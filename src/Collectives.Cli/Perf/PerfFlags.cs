@@ -11,12 +11,13 @@ internal static class PerfFlags
     public static readonly FlagSpec StepBytes = new("stepbytes", 'i', "BYTES", "add BYTES each step instead of multiplying");
     public static readonly FlagSpec Iterations = new("iters", 'n', "N", "timed iterations per size (default 20)");
     public static readonly FlagSpec Warmup = new("warmup_iters", 'w', "N", "warm-up iterations per size (default 5)");
+    public static readonly FlagSpec Budget = new("budget", 'B', "BYTES", "per size, time BYTES / size iterations (at least 5, at most -n; warm-up a fifth, 2 to -w), as the peers' benchmarks do");
     public static readonly FlagSpec Check = new("check", 'c', "0|1", "check results and count #wrong (default 1)");
     public static readonly FlagSpec Op = new("op", 'o', "OP", $"reduction: {ReduceOpNames.Allowed()} (default sum)");
     public static readonly FlagSpec DataType = new("dtype", 'd', "TYPE", $"element type: {DataTypeNames.Allowed()} (default float)");
     public static readonly FlagSpec Root = new("root", 'r', "RANK", "root of broadcast and reduce (default 0)");
     public static readonly FlagSpec Ranks = new("ranks", null, "N", "ranks to start in this process (default 2)");
-    public static readonly FlagSpec Algorithm = new("algo", null, "NAME", "force an algorithm: ring, tree, halving-doubling, or allreduce=tree,... (default: automatic)");
+    public static readonly FlagSpec Algorithm = new("algo", null, "NAME", "force an algorithm: ring, tree, halving-doubling, recursive-doubling, or allreduce=tree,... (default: automatic)");
     public static readonly FlagSpec Transport = new("transport", null, "NAME", $"transport between ranks: {string.Join(", ", PerfOptions.Transports)} (default inprocess)");
     public static readonly FlagSpec Chunk = new("chunk", null, "BYTES", "payload of one frame (default 1M)");
     public static readonly FlagSpec Timeout = new("timeout", null, "SECONDS", "deadline of one collective (default 600)");
@@ -25,7 +26,7 @@ internal static class PerfFlags
 
     public static IReadOnlyList<FlagSpec> All { get; } =
     [
-        MinBytes, MaxBytes, StepFactor, StepBytes, Iterations, Warmup, Check, Op, DataType, Root,
+        MinBytes, MaxBytes, StepFactor, StepBytes, Iterations, Warmup, Budget, Check, Op, DataType, Root,
         Ranks, Algorithm, Transport, Chunk, Timeout, Json, Help,
     ];
 

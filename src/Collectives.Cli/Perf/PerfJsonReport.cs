@@ -39,6 +39,7 @@ internal sealed class PerfJsonReport : IPerfReporter
             json.WriteNumber("step_bytes", options.StepBytes);
             json.WriteNumber("iters", options.Iterations);
             json.WriteNumber("warmup_iters", options.WarmupIterations);
+            json.WriteNumber("budget_bytes", options.BudgetBytes);
             json.WriteBoolean("check", options.Check);
             json.WriteNumber("chunk_bytes", options.ChunkBytes);
             json.WriteStartArray("results");

@@ -56,6 +56,26 @@ internal sealed record PerfOptions
 
     public int WarmupIterations { get; init; } = DefaultWarmupIterations;
 
+    /// <summary>
+    /// Bytes to move per size (-B), or 0 for a fixed count: large sizes then take fewer
+    /// iterations, small ones up to <see cref="Iterations"/>, the rule Open MPI's and Gloo's
+    /// benchmarks in ../shared/peers use, so a comparison spends the same effort on both sides.
+    /// </summary>
+    public long BudgetBytes { get; init; }
+
+    /// <summary>Fewest timed iterations a budget leaves at any size.</summary>
+    public const int MinBudgetIterations = 5;
+
+    /// <summary>Timed iterations at <paramref name="sizeBytes"/>: the same on every rank.</summary>
+    public int IterationsFor(long sizeBytes) => BudgetBytes <= 0
+        ? Iterations
+        : (int)Math.Clamp(BudgetBytes / Math.Max(1, sizeBytes), Math.Min(MinBudgetIterations, Iterations), Iterations);
+
+    /// <summary>Warm-up iterations at <paramref name="sizeBytes"/>: with a budget, a fifth of the timed ones (2 to -w).</summary>
+    public int WarmupFor(long sizeBytes) => BudgetBytes <= 0
+        ? WarmupIterations
+        : Math.Clamp(IterationsFor(sizeBytes) / 5, Math.Min(2, WarmupIterations), WarmupIterations);
+
     /// <summary>Check results after the timed runs and count wrong elements (nccl-tests -c).</summary>
     public bool Check { get; init; } = true;
 

@@ -46,6 +46,7 @@ internal static class PerfOptionsParser
         if (flag == PerfFlags.StepBytes) return options with { StepBytes = Positive(flag, Size(flag, text)) };
         if (flag == PerfFlags.Iterations) return options with { Iterations = Integer(flag, text, 1, int.MaxValue, "a positive integer") };
         if (flag == PerfFlags.Warmup) return options with { WarmupIterations = Integer(flag, text, 0, int.MaxValue, "an integer of at least 0") };
+        if (flag == PerfFlags.Budget) return options with { BudgetBytes = Positive(flag, Size(flag, text)) };
         if (flag == PerfFlags.Check) return options with { Check = Integer(flag, text, 0, 1, "0 (off) or 1 (on)") == 1 };
         if (flag == PerfFlags.Root) return options with { Root = Integer(flag, text, 0, PerfOptions.MaxRanks - 1, "a rank, 0 or more") };
         if (flag == PerfFlags.Ranks) return options with { Ranks = Integer(flag, text, 1, PerfOptions.MaxRanks, $"an integer from 1 to {PerfOptions.MaxRanks}") };

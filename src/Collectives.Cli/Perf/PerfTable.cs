@@ -32,7 +32,7 @@ internal sealed class PerfTable : IPerfReporter
             ? string.Create(CultureInfo.InvariantCulture, $"{options.StepBytes}(bytes)")
             : string.Create(CultureInfo.InvariantCulture, $"{options.StepFactor}(factor)");
         Line(string.Create(CultureInfo.InvariantCulture, $"#  minBytes {options.MinBytes} maxBytes {options.MaxBytes} step: {step} warmup iters: {options.WarmupIterations} " +
-            $"iters: {options.Iterations} validation: {(options.Check ? 1 : 0)} chunk: {options.ChunkBytes} timeout: {options.Timeout.TotalSeconds} s"));
+            $"iters: {options.Iterations}{(options.BudgetBytes > 0 ? string.Create(CultureInfo.InvariantCulture, $" (budget {options.BudgetBytes} B per size)") : "")} validation: {(options.Check ? 1 : 0)} chunk: {options.ChunkBytes} timeout: {options.Timeout.TotalSeconds} s"));
         Line(string.Create(CultureInfo.InvariantCulture, $"#  host: {Environment.ProcessorCount} cores, .NET {Environment.Version}, time = slowest rank's mean per call"));
         if (IsDebugBuild())
         {

@@ -1,3 +1,5 @@
+using Collectives.Buffers;
+
 namespace Collectives.Algorithms;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal static class HalvingDoublingAllReduce
         int rank = c.Rank;
         if (size == 1)
         {
-            input.CopyTo(output);
+            BulkCopy.Copy(input.Span, output.Span);
             return;
         }
         int es = c.ElementSize;

@@ -1,3 +1,5 @@
+using Collectives.Buffers;
+
 namespace Collectives.Algorithms;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal static class PairwiseAllToAll
         int rank = c.Rank;
         int blockBytes = (int)(blockCount * c.ElementSize);
         Memory<byte> received = inPlace ? c.Scratch.Get(0, size * blockBytes) : output[..(size * blockBytes)];
-        input.Slice(rank * blockBytes, blockBytes).CopyTo(received.Slice(rank * blockBytes, blockBytes));
+        BulkCopy.Copy(input.Slice(rank * blockBytes, blockBytes).Span, received.Slice(rank * blockBytes, blockBytes).Span);
         for (int step = 1; step < size; step++)
         {
             int to = (rank + step) % size;
@@ -26,7 +28,7 @@ internal static class PairwiseAllToAll
         }
         if (inPlace)
         {
-            received.CopyTo(output);
+            BulkCopy.Copy(received.Span, output.Span);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Collectives.Buffers;
+
 namespace Collectives.Algorithms;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class RingAllGather
         int size = c.Size;
         int rank = c.Rank;
         int blockBytes = (int)(blockCount * c.ElementSize);
-        input[..blockBytes].CopyTo(output.Slice(rank * blockBytes, blockBytes));
+        BulkCopy.CopyStreaming(input[..blockBytes].Span, output.Slice(rank * blockBytes, blockBytes).Span);
         int right = (rank + 1) % size;
         int left = Partition.Mod(rank - 1, size);
         for (int step = 0; step < size - 1; step++)

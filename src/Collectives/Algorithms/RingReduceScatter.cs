@@ -1,3 +1,5 @@
+using Collectives.Buffers;
+
 namespace Collectives.Algorithms;
 
 /// <summary>
@@ -16,7 +18,7 @@ internal static class RingReduceScatter
         int blockBytes = (int)(blockCount * c.ElementSize);
         if (size == 1)
         {
-            input[..blockBytes].CopyTo(output);
+            BulkCopy.Copy(input[..blockBytes].Span, output.Span);
             return;
         }
         int right = (rank + 1) % size;

@@ -1,3 +1,5 @@
+using Collectives.Buffers;
+
 namespace Collectives.Algorithms;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class TreeAllReduce
     {
         if (c.Size == 1)
         {
-            input.CopyTo(output);
+            BulkCopy.Copy(input.Span, output.Span);
             return;
         }
         var tree = new BinaryTree(c.Rank, c.Size, root: 0);
@@ -75,7 +77,7 @@ internal static class TreeAllReduce
     {
         if (tree.Left < 0)
         {
-            own.CopyTo(destination);
+            BulkCopy.Copy(own.Span, destination.Span);
             return;
         }
         await c.ReceiveReduceAsync(tree.Left, own, destination, offset).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using Collectives.Buffers;
+
 namespace Collectives.Algorithms;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class TreeReduce
         int total = (int)(count * c.ElementSize);
         if (c.Size == 1)
         {
-            input.CopyTo(output);
+            BulkCopy.Copy(input.Span, output.Span);
             return;
         }
         var tree = new BinaryTree(c.Rank, c.Size, root);

@@ -28,6 +28,10 @@ internal sealed class OperationSlot : IDisposable
     private readonly Action<AbortReason> _fail;
     private bool _active;
     private bool _reserved;
+    // The timer keeps ticking between back-to-back operations (re-arming it on every call costs
+    // more than a small all-reduce); it stops after a tick that finds the slot idle.
+    private bool _armed;
+    private TimeSpan _armedPeriod;
     private TimeSpan _timeout;
     private AbortReason? _localFailure;
     private CollectiveMismatchException? _mismatch;
@@ -87,8 +91,14 @@ internal sealed class OperationSlot : IDisposable
             _mismatch = null;
             _active = true;
             _startTimestamp = Stopwatch.GetTimestamp();
-            TimeSpan first = timeout < StallInspectionInterval ? timeout : StallInspectionInterval;
-            _deadline.Change(first, StallInspectionInterval);
+            // A tick comes at most one period after the deadline passes.
+            TimeSpan period = timeout < StallInspectionInterval ? timeout : StallInspectionInterval;
+            if (!_armed || period != _armedPeriod)
+            {
+                _deadline.Change(period, period);
+                _armed = true;
+                _armedPeriod = period;
+            }
         }
         if (cancellationToken.CanBeCanceled)
         {
@@ -103,7 +113,6 @@ internal sealed class OperationSlot : IDisposable
         _cancellation = default;
         lock (_gate)
         {
-            _deadline.Change(Timeout.Infinite, Timeout.Infinite);
             _active = false;
             _reserved = false;
         }
@@ -118,7 +127,16 @@ internal sealed class OperationSlot : IDisposable
         AbortReason reason;
         lock (_gate)
         {
-            if (!_active || _localFailure is not null)
+            if (!_active)
+            {
+                if (_armed)
+                {
+                    _deadline.Change(Timeout.Infinite, Timeout.Infinite);
+                    _armed = false;
+                }
+                return;
+            }
+            if (_localFailure is not null)
             {
                 return;
             }

@@ -5,7 +5,7 @@ internal static class AlgorithmCatalog
 {
     public static ReadOnlySpan<Algorithm> For(CollectiveKind kind) => kind switch
     {
-        CollectiveKind.AllReduce => [Algorithm.Ring, Algorithm.Tree, Algorithm.HalvingDoubling],
+        CollectiveKind.AllReduce => [Algorithm.Ring, Algorithm.Tree, Algorithm.HalvingDoubling, Algorithm.RecursiveDoubling],
         CollectiveKind.ReduceScatter => [Algorithm.Ring],
         CollectiveKind.AllGather or CollectiveKind.Split => [Algorithm.Ring],
         CollectiveKind.Broadcast => [Algorithm.Ring, Algorithm.Tree],

@@ -6,8 +6,12 @@ namespace Collectives.Selection;
 /// </summary>
 internal static class InterimAlgorithmRule
 {
-    /// <summary>Below this, all-reduce is latency-bound: the tree's log n depth beats everything.</summary>
-    public const long AllReduceTreeMaxBytes = 16 << 10;
+    /// <summary>
+    /// Up to this, all-reduce is latency-bound: recursive doubling's log n round trips (one for
+    /// two ranks) beat the tree's 2 log n and the ring's 2(n−1), although it moves the whole
+    /// buffer every step.
+    /// </summary>
+    public const long AllReduceRecursiveDoublingMaxBytes = 16 << 10;
 
     /// <summary>
     /// Below this, halving-doubling (2 log n steps, each rank moves ~2× its data) beats the ring
@@ -26,8 +30,8 @@ internal static class InterimAlgorithmRule
         }
         return kind switch
         {
+            CollectiveKind.AllReduce when bytes <= AllReduceRecursiveDoublingMaxBytes => Algorithm.RecursiveDoubling,
             CollectiveKind.AllReduce when size <= 2 => Algorithm.Ring,
-            CollectiveKind.AllReduce when bytes <= AllReduceTreeMaxBytes => Algorithm.Tree,
             CollectiveKind.AllReduce when bytes <= AllReduceHalvingDoublingMaxBytes => Algorithm.HalvingDoubling,
             CollectiveKind.AllReduce => Algorithm.Ring,
             CollectiveKind.Broadcast when bytes <= BroadcastTreeMaxBytes => Algorithm.Tree,

@@ -20,7 +20,7 @@ public sealed class CollectiveCorrectnessTests
         var data = new TheoryData<string, string, int>();
         (string Collective, string Algorithm)[] pairs =
         [
-            ("allreduce", "ring"), ("allreduce", "tree"), ("allreduce", "halving-doubling"),
+            ("allreduce", "ring"), ("allreduce", "tree"), ("allreduce", "halving-doubling"), ("allreduce", "recursive-doubling"),
             ("reducescatter", "ring"), ("allgather", "ring"), ("broadcast", "ring"), ("broadcast", "tree"),
             ("reduce", "tree"), ("alltoall", "pairwise"),
         ];

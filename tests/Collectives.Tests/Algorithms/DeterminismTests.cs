@@ -11,7 +11,7 @@ public sealed class DeterminismTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string algorithm in new[] { "ring", "tree", "halving-doubling" })
+        foreach (string algorithm in new[] { "ring", "tree", "halving-doubling", "recursive-doubling" })
         {
             foreach (int ranks in new[] { 3, 6, 8 })
             {

@@ -31,6 +31,27 @@ public sealed class PerfOptionsParserTests
         Assert.Equal(CommunicatorOptions.DefaultTimeout, options.Timeout);
     }
 
+    [Fact]
+    public void ABudgetScalesIterationsBySizeLikeThePeersBenchmarks()
+    {
+        PerfOptions fixedCount = PerfOptionsParser.Parse(["-n", "1000", "-w", "100"]);
+        Assert.Equal(0, fixedCount.BudgetBytes);
+        Assert.Equal(1000, fixedCount.IterationsFor(1L << 30));
+        Assert.Equal(100, fixedCount.WarmupFor(1L << 30));
+
+        PerfOptions budget = PerfOptionsParser.Parse(["-n", "1000", "-w", "100", "-B", "512M"]);
+        Assert.Equal(512L << 20, budget.BudgetBytes);
+        Assert.Equal(1000, budget.IterationsFor(8)); // capped by -n
+        Assert.Equal(100, budget.WarmupFor(8)); // a fifth, capped by -w
+        Assert.Equal(512, budget.IterationsFor(1 << 20));
+        Assert.Equal(100, budget.WarmupFor(1 << 20));
+        Assert.Equal(32, budget.IterationsFor(16 << 20));
+        Assert.Equal(6, budget.WarmupFor(16 << 20));
+        Assert.Equal(5, budget.IterationsFor(256 << 20)); // never fewer than 5
+        Assert.Equal(2, budget.WarmupFor(256 << 20));
+        Assert.Equal(budget, PerfOptionsParser.Parse(["-n", "1000", "-w", "100", "--budget", "536870912"]));
+    }
+
     [Theory]
     [InlineData("allreduce", CollectiveKind.AllReduce)]
     [InlineData("reducescatter", CollectiveKind.ReduceScatter)]
@@ -163,6 +184,7 @@ public sealed class PerfOptionsParserTests
     [InlineData("invalid value '1' for -f/--stepfactor; use an integer of at least 2", "-f", "1")]
     [InlineData("invalid value 'x' for -f/--stepfactor", "-f", "x")]
     [InlineData("-i/--stepbytes must be more than 0 bytes", "-i", "0")]
+    [InlineData("-B/--budget must be more than 0 bytes", "-B", "0")]
     [InlineData("invalid value '0' for -n/--iters; use a positive integer", "-n", "0")]
     [InlineData("invalid value '-1' for -w/--warmup_iters; use an integer of at least 0", "-w", "-1")]
     [InlineData("invalid value '2' for -c/--check; use 0 (off) or 1 (on)", "-c", "2")]

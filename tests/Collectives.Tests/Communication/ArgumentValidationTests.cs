@@ -93,7 +93,7 @@ public sealed class ArgumentValidationTests
         // Rank 1 never joins, so rank 0's first call stays in flight.
         Task first = group[0].AllReduceAsync<int>(new int[4], ReduceOp.Sum).AsTask();
         var error = Assert.Throws<InvalidOperationException>(() => group[0].BarrierAsync());
-        Assert.Contains("AllReduce(int × 4, Sum, ring) #1 is still running", error.Message);
+        Assert.Contains("AllReduce(int × 4, Sum, recursive-doubling) #1 is still running", error.Message);
         group[0].Abort("test over");
         await Assert.ThrowsAnyAsync<CollectiveException>(() => first);
         await RankRunner.DisposeAllAsync(group);

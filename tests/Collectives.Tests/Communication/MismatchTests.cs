@@ -29,7 +29,7 @@ public sealed class MismatchTests
         foreach (Exception? error in errors)
         {
             var mismatch = Assert.IsType<CollectiveMismatchException>(error);
-            Assert.Contains("AllReduce(float × 100, Sum, ring) #1", mismatch.Message);
+            Assert.Contains("AllReduce(float × 100, Sum, recursive-doubling) #1", mismatch.Message);
             Assert.Contains("Broadcast(float × 100, root 0, tree) #1", mismatch.Message);
         }
         Assert.All(group, c => Assert.True(c.IsBroken));

@@ -6,12 +6,13 @@ namespace Collectives.Tests.Selection;
 public sealed class AlgorithmSelectionTests
 {
     [Theory]
-    [InlineData(8, 8, Algorithm.Tree)]
-    [InlineData(8, 16 << 10, Algorithm.Tree)]
+    [InlineData(8, 8, Algorithm.RecursiveDoubling)]
+    [InlineData(8, 16 << 10, Algorithm.RecursiveDoubling)]
     [InlineData(8, (16 << 10) + 1, Algorithm.HalvingDoubling)]
     [InlineData(8, 1 << 20, Algorithm.HalvingDoubling)]
     [InlineData(8, 64 << 20, Algorithm.Ring)]
-    [InlineData(2, 8, Algorithm.Ring)]
+    [InlineData(2, 8, Algorithm.RecursiveDoubling)]
+    [InlineData(2, (16 << 10) + 1, Algorithm.Ring)]
     public void AllReduceByMessageSize(int ranks, long bytes, Algorithm expected) =>
         Assert.Equal(expected, InterimAlgorithmRule.Choose(CollectiveKind.AllReduce, bytes, ranks, AlgorithmOverrides.None));
 

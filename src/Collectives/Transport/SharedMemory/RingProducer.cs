@@ -1,3 +1,4 @@
+using Collectives.Buffers;
 using Collectives.Wire;
 
 namespace Collectives.Transport.SharedMemory;

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
-using Collectives.Transport.SharedMemory;
+using Collectives.Buffers;
 
-namespace Collectives.Tests.Transport.SharedMemory;
+namespace Collectives.Tests.Buffers;
 
-/// <summary>The ring's copy: every length and distance between source and destination (the vector path included) copies exactly.</summary>
+/// <summary>The copy into and out of rings and receive buffers: every length and distance between source and destination (the vector path included) copies exactly.</summary>
 public sealed unsafe class BulkCopyTests
 {
     [Theory]
