@@ -8,7 +8,7 @@ namespace Collectives.Buffers;
 /// copying, so algorithms and transports work in bytes whatever the element type. One instance
 /// is reused per communicator, buffer role and element type, so a call allocates nothing.
 /// </summary>
-internal sealed class ByteView<T> : MemoryManager<byte>
+internal sealed class ByteView<T> : ByteViewBase
     where T : unmanaged
 {
     private Memory<T> _source;
@@ -22,8 +22,7 @@ internal sealed class ByteView<T> : MemoryManager<byte>
         return Memory;
     }
 
-    /// <summary>Drops the reference to the caller's memory once the call is over.</summary>
-    public void Clear() => _source = default;
+    public override void Clear() => _source = default;
 
     public override Span<byte> GetSpan() => MemoryMarshal.AsBytes(_source.Span);
 
