@@ -34,7 +34,7 @@ internal static class TransportCatalog
                         }
                         continue; // not forced: TCP serves instead
                     }
-                    transports.Add(new SharedMemoryTransport());
+                    transports.Add(new SharedMemoryTransport(SharedMemoryTransportOptions.ForLocalRanks(job.LocalSize, Environment.ProcessorCount)));
                     break;
                 case "tcp":
                     transports.Add(new TcpTransport(new TcpTransportOptions { BindAddress = JobEnvironment.ResolveTcpAddress(job) }));

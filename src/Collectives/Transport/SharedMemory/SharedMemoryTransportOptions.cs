@@ -30,7 +30,21 @@ public sealed record SharedMemoryTransportOptions
     /// </summary>
     public static readonly TimeSpan DefaultSpin = TimeSpan.FromMicroseconds(100);
 
+    /// <summary>
+    /// The spin when a host runs more of the job's ranks than it has cores. Parking then costs
+    /// two wake-ups (progress thread, then the waiter) that each wait for a core held by another
+    /// rank, so polling with yields for longer answers sooner: measured with 8 ranks on 2 cores,
+    /// 1 ms against 100 µs cut 128 B all-reduce from 134-236 µs to 66-99 µs and 512 KiB from
+    /// 1.5 ms to 0.7-1.1 ms. The spin yields the core between looks, so the ranks it waits for
+    /// still run.
+    /// </summary>
+    public static readonly TimeSpan OversubscribedSpin = TimeSpan.FromMilliseconds(1);
+
     public static SharedMemoryTransportOptions Default { get; } = new();
+
+    /// <summary>The default options for a host running <paramref name="localRanks"/> of the job's ranks on <paramref name="cores"/> cores.</summary>
+    public static SharedMemoryTransportOptions ForLocalRanks(int? localRanks, int cores) =>
+        localRanks > cores ? new SharedMemoryTransportOptions { Spin = OversubscribedSpin } : Default;
 
     /// <summary>Ring bytes per direction of every link this endpoint creates; a power of two.</summary>
     public int RingBytes { get; init; } = DefaultRingBytes;
