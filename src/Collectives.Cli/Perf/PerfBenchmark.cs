@@ -37,13 +37,14 @@ internal sealed class PerfBenchmark<T>
         }
         // Like nccl-tests, warm up at the largest and the smallest size before the sweep, so the
         // first rows pay for neither JIT nor first touch of the buffers.
-        foreach ((CollectiveLayout layout, int calls) in new[]
+        foreach (CollectiveLayout layout in new[] { layouts[^1], layouts[0] })
         {
-            (layouts[^1], _options.WarmupFor(layouts[^1].SizeBytes)),
-            (layouts[0], Math.Max(_options.WarmupFor(layouts[0].SizeBytes), SettleCalls(layouts[0].SizeBytes))),
-        })
+            await OnEveryRankAsync(localRanks, c => WarmUpAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        if (_options.WarmupIterations > 0)
         {
-            await OnEveryRankAsync(localRanks, c => WarmUpAsync(c, buffers[c.Rank], layout, calls, cancellationToken), cancellationToken)
+            await OnEveryRankAsync(localRanks, c => SettleAsync(c, buffers[c.Rank], layouts[0], cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
         }
         var rows = new List<PerfRow>(layouts.Count);
@@ -84,22 +85,43 @@ internal sealed class PerfBenchmark<T>
         Task.WhenAll(group.Select(communicator => Task.Run(() => body(communicator), cancellationToken)));
 
     /// <summary>
-    /// Calls at the smallest size before its row: processes just started (the other ranks still
-    /// JIT-compiling, thread-pool workers spinning down after the large warm-up) slow the first
-    /// few milliseconds of small calls 3-10x (measured: 8 B at 6-20 µs against 2 µs in the
-    /// next row). Bounded by bytes so a large first size does not warm up for long; the same
-    /// on every rank, as the count of collective calls must be.
+    /// Keeps calling at the smallest size until <see cref="SettleTime"/> has passed on some rank:
+    /// processes just started (the other ranks still JIT-compiling, thread-pool workers spinning
+    /// down after the large warm-up) slow the first milliseconds of small calls 3-10x (measured:
+    /// 8 B at 6-20 µs against 2 µs in the next row). The ranks agree when to stop through an
+    /// all-reduce after every block, so each makes the same number of calls.
     /// </summary>
-    private static int SettleCalls(long sizeBytes) => (int)Math.Clamp((64L << 20) / Math.Max(1, sizeBytes), 0, 20_000);
+    private async Task<bool> SettleAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
+        CancellationToken cancellationToken)
+    {
+        const int CallsPerBlock = 100;
+        var call = PerfCall<T>.For(layout, buffers, communicator.Rank, Placement.InPlace, _options.Op, _options.Root);
+        call.Prepare(_expected, communicator.Rank);
+        long start = Stopwatch.GetTimestamp();
+        double[] done = [0];
+        while (done[0] == 0)
+        {
+            for (int i = 0; i < CallsPerBlock; i++)
+            {
+                await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
+            }
+            done[0] = Stopwatch.GetElapsedTime(start) >= SettleTime ? 1 : 0;
+            await communicator.AllReduceAsync<double>(done, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
+        }
+        return true;
+    }
 
-    private async Task<bool> WarmUpAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout, int calls,
+    /// <summary>How long <see cref="SettleAsync"/> runs: long enough for start-up noise to pass, short beside a sweep.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(50);
+
+    private async Task<bool> WarmUpAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
         CancellationToken cancellationToken)
     {
         foreach (Placement placement in new[] { Placement.OutOfPlace, Placement.InPlace })
         {
             var call = PerfCall<T>.For(layout, buffers, communicator.Rank, placement, _options.Op, _options.Root);
             call.Prepare(_expected, communicator.Rank);
-            for (int i = 0; i < calls; i++)
+            for (int i = 0; i < _options.WarmupFor(layout.SizeBytes); i++)
             {
                 await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
             }
