@@ -1,15 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Collectives.Kernels;
 using Collectives.Security;
 using Collectives.Transport;
 using Collectives.Transport.Tcp;
 using Collectives.Wire;
-using Perfolizer.Horology;
 
 namespace Collectives.Benchmarks.Tcp;
 
@@ -168,27 +162,4 @@ public class TcpStreamBenchmarks : TcpLinkBenchmarkBase
     [Benchmark]
     [TouchedBytes(1)]
     public ValueTask Stream() => Near.SendAsync(Header(_sequence++, _payload.Length), _payload);
-}
-
-/// <summary>Short in-process job like the kernel benchmarks', with payload throughput.</summary>
-public sealed class TcpBenchmarkConfig : ManualConfig
-{
-    private const int WarmupIterations = 3;
-    private const int MeasuredIterations = 15;
-    private const int IterationMilliseconds = 250;
-
-    public TcpBenchmarkConfig()
-    {
-        AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithLaunchCount(1)
-            .WithWarmupCount(WarmupIterations)
-            .WithIterationCount(MeasuredIterations)
-            .WithIterationTime(TimeInterval.FromMilliseconds(IterationMilliseconds))
-            .WithId("Short"));
-        AddColumn(new TouchedThroughputColumn(best: false), new TouchedThroughputColumn(best: true));
-        AddColumn(StatisticColumn.Median, StatisticColumn.Min);
-        SummaryStyle = SummaryStyle.Default.WithTimeUnit(TimeUnit.Microsecond);
-        WithOptions(ConfigOptions.DisableOptimizationsValidator);
-    }
 }
