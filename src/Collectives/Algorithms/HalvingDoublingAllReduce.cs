@@ -22,38 +22,32 @@ internal static class HalvingDoublingAllReduce
         }
         int es = c.ElementSize;
         long total = count * es;
-        int active = 1 << (31 - int.LeadingZeroCount(size));
-        int extra = size - active;
+        var fold = new PowerOfTwoFold(size, rank);
+        int active = fold.Active;
 
         // Phases are stamped with distinct offset bases so a frame can never pass for another phase's.
         long foldBase = 0, halvingBase = total, doublingBase = 2 * total, unfoldBase = 3 * total;
 
-        bool reduced;
-        int virtualRank;
-        if (rank < 2 * extra)
+        if (fold.SitsOut)
         {
-            if (rank % 2 == 0)
-            {
-                await c.SendChunkedAsync(rank + 1, input, foldBase).ConfigureAwait(false);
-                await c.ReceiveChunkedAsync(rank + 1, output, unfoldBase).ConfigureAwait(false);
-                return;
-            }
-            await c.ReceiveReduceChunkedAsync(rank - 1, input, output, foldBase).ConfigureAwait(false);
+            await c.SendChunkedAsync(fold.Neighbour, input, foldBase).ConfigureAwait(false);
+            await c.ReceiveChunkedAsync(fold.Neighbour, output, unfoldBase).ConfigureAwait(false);
+            return;
+        }
+        bool reduced = false;
+        if (fold.Absorbs)
+        {
+            await c.ReceiveReduceChunkedAsync(fold.Neighbour, input, output, foldBase).ConfigureAwait(false);
             reduced = true;
-            virtualRank = rank / 2;
         }
-        else
-        {
-            reduced = false;
-            virtualRank = rank - extra;
-        }
+        int virtualRank = fold.VirtualRank;
 
         // Recursive halving: keep the half of the current block range that holds this rank's
         // final block, send the other half to the partner across the current bit.
         int low = 0, high = active;
         for (int mask = active >> 1; mask >= 1; mask >>= 1)
         {
-            int partner = RealRank(virtualRank ^ mask, extra);
+            int partner = fold.RealRank(virtualRank ^ mask);
             int middle = (low + high) / 2;
             bool keepLow = (virtualRank & mask) == 0;
             (int sendOffset, int sendLength) = keepLow
@@ -76,7 +70,7 @@ internal static class HalvingDoublingAllReduce
         // Recursive doubling: swap finished ranges with the partner across each bit, low bit first.
         for (int mask = 1; mask < active; mask <<= 1)
         {
-            int partner = RealRank(virtualRank ^ mask, extra);
+            int partner = fold.RealRank(virtualRank ^ mask);
             int width = high - low;
             (int partnerLow, int partnerHigh) = (virtualRank & mask) == 0 ? (high, high + width) : (low - width, low);
             (int sendOffset, int sendLength) = Partition.Bytes(count, active, low, high, es);
@@ -86,12 +80,9 @@ internal static class HalvingDoublingAllReduce
             (low, high) = (Math.Min(low, partnerLow), Math.Max(high, partnerHigh));
         }
 
-        if (rank < 2 * extra)
+        if (fold.Absorbs)
         {
-            await c.SendChunkedAsync(rank - 1, output, unfoldBase).ConfigureAwait(false);
+            await c.SendChunkedAsync(fold.Neighbour, output, unfoldBase).ConfigureAwait(false);
         }
     }
-
-    /// <summary>The real rank of a participant in the power-of-two phase.</summary>
-    private static int RealRank(int virtualRank, int extra) => virtualRank < extra ? (2 * virtualRank) + 1 : virtualRank + extra;
 }

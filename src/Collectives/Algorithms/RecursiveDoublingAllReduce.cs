@@ -24,8 +24,7 @@ internal static class RecursiveDoublingAllReduce
             return;
         }
         int total = checked((int)(count * c.ElementSize));
-        int active = 1 << (31 - int.LeadingZeroCount(size));
-        int extra = size - active;
+        var fold = new PowerOfTwoFold(size, rank);
         // The partner's partial lands here first: a zero-copy transport may still be reading
         // this rank's output (the partner's incoming) until the exchange completes.
         Memory<byte> incoming = c.Scratch.Get(0, total);
@@ -34,31 +33,26 @@ internal static class RecursiveDoublingAllReduce
         long foldBase = 0, unfoldBase = total, stepBase = 2L * total;
 
         ReadOnlyMemory<byte> partial = input;
-        int virtualRank;
-        if (rank < 2 * extra)
+        if (fold.SitsOut)
         {
-            if (rank % 2 == 0)
-            {
-                await c.SendChunkedAsync(rank + 1, input, foldBase).ConfigureAwait(false);
-                await c.ReceiveChunkedAsync(rank + 1, output, unfoldBase).ConfigureAwait(false);
-                return;
-            }
-            // The even neighbour is the lower rank: its data goes first.
-            await c.ReceiveChunkedAsync(rank - 1, incoming, foldBase).ConfigureAwait(false);
+            await c.SendChunkedAsync(fold.Neighbour, input, foldBase).ConfigureAwait(false);
+            await c.ReceiveChunkedAsync(fold.Neighbour, output, unfoldBase).ConfigureAwait(false);
+            return;
+        }
+        if (fold.Absorbs)
+        {
+            // The neighbour sitting out is the lower rank: its data goes first.
+            await c.ReceiveChunkedAsync(fold.Neighbour, incoming, foldBase).ConfigureAwait(false);
             ReductionKernels.Reduce(c.DataType, c.Op, incoming.Span, input.Span, output.Span);
             partial = output;
-            virtualRank = rank / 2;
         }
-        else
-        {
-            virtualRank = rank - extra;
-        }
+        int virtualRank = fold.VirtualRank;
 
         int step = 0;
-        for (int mask = 1; mask < active; mask <<= 1, step++)
+        for (int mask = 1; mask < fold.Active; mask <<= 1, step++)
         {
             int partnerVirtual = virtualRank ^ mask;
-            int partner = partnerVirtual < extra ? (2 * partnerVirtual) + 1 : partnerVirtual + extra;
+            int partner = fold.RealRank(partnerVirtual);
             long offset = stepBase + ((long)step * total);
             await c.SendReceiveAsync(partner, partial, offset, partner, incoming, offset).ConfigureAwait(false);
             if (virtualRank < partnerVirtual)
@@ -73,9 +67,9 @@ internal static class RecursiveDoublingAllReduce
         }
         c.FinishAverage(output[..total]);
 
-        if (rank < 2 * extra)
+        if (fold.Absorbs)
         {
-            await c.SendChunkedAsync(rank - 1, output, unfoldBase).ConfigureAwait(false);
+            await c.SendChunkedAsync(fold.Neighbour, output, unfoldBase).ConfigureAwait(false);
         }
     }
 }
