@@ -56,11 +56,7 @@ internal static class LauncherPlacement
 
     private static Placement ReadOwn(EnvironmentReader env)
     {
-        int rank = env.RequireCount(V.Rank, OwnNeeded);
-        int size = env.RequireCount(V.Size, OwnNeeded);
-        int? localRank = env.GetCount(V.LocalRank, OwnNeeded);
-        int? localSize = env.GetCount(V.LocalSize, OwnNeeded);
-        Validate(env, OwnNeeded, (V.Rank, rank), (V.Size, size), (V.LocalRank, localRank), (V.LocalSize, localSize));
+        (int rank, int size, int? localRank, int? localSize) = ReadCounts(env, OwnNeeded, V.Rank, V.Size, V.LocalRank, V.LocalSize);
         return new Placement(LauncherConvention.Collectives, rank, size, localRank, localSize, null,
             SingleHost: size == 1 || localSize == size);
     }
@@ -98,11 +94,7 @@ internal static class LauncherPlacement
     {
         const string needed = $"{V.TorchRank}, {V.TorchWorldSize}, {V.MasterAddr} and {V.MasterPort} as torchrun sets them " +
             $"({V.TorchLocalRank} and {V.TorchLocalWorldSize} optional); launch with torchrun --no_python.";
-        int rank = env.RequireCount(V.TorchRank, needed);
-        int size = env.RequireCount(V.TorchWorldSize, needed);
-        int? localRank = env.GetCount(V.TorchLocalRank, needed);
-        int? localSize = env.GetCount(V.TorchLocalWorldSize, needed);
-        Validate(env, needed, (V.TorchRank, rank), (V.TorchWorldSize, size), (V.TorchLocalRank, localRank), (V.TorchLocalWorldSize, localSize));
+        (int rank, int size, int? localRank, int? localSize) = ReadCounts(env, needed, V.TorchRank, V.TorchWorldSize, V.TorchLocalRank, V.TorchLocalWorldSize);
 
         // TORCHELASTIC_RUN_ID is "none" unless --rdzv-id was given: then the master address names the job.
         string? runId = env.Get(V.TorchRunId);
@@ -115,11 +107,7 @@ internal static class LauncherPlacement
     {
         const string needed = $"{V.OmpiRank} and {V.OmpiSize} as mpirun sets them ({V.OmpiLocalRank}, {V.OmpiLocalSize} optional; " +
             $"a job spanning hosts also needs {V.Rendezvous}).";
-        int rank = env.RequireCount(V.OmpiRank, needed);
-        int size = env.RequireCount(V.OmpiSize, needed);
-        int? localRank = env.GetCount(V.OmpiLocalRank, needed);
-        int? localSize = env.GetCount(V.OmpiLocalSize, needed);
-        Validate(env, needed, (V.OmpiRank, rank), (V.OmpiSize, size), (V.OmpiLocalRank, localRank), (V.OmpiLocalSize, localSize));
+        (int rank, int size, int? localRank, int? localSize) = ReadCounts(env, needed, V.OmpiRank, V.OmpiSize, V.OmpiLocalRank, V.OmpiLocalSize);
 
         // mpirun 4.1 sets OMPI_MCA_ess_base_jobid (and PMIX_NAMESPACE, equal to it); older ORTE set
         // orte_ess_jobid; 5.x only PMIX_NAMESPACE. The job id's upper 16 bits hash mpirun's host and
@@ -136,11 +124,7 @@ internal static class LauncherPlacement
     {
         const string needed = $"{V.PmiRank} and {V.PmiSize} as mpiexec sets them ({V.MpichLocalRank}, {V.MpichLocalSize} optional); " +
             $"Hydra gives no job id in the environment, so also {V.Rendezvous} (or {V.JobId} when every rank is on one host).";
-        int rank = env.RequireCount(V.PmiRank, needed);
-        int size = env.RequireCount(V.PmiSize, needed);
-        int? localRank = env.GetCount(V.MpichLocalRank, needed);
-        int? localSize = env.GetCount(V.MpichLocalSize, needed);
-        Validate(env, needed, (V.PmiRank, rank), (V.PmiSize, size), (V.MpichLocalRank, localRank), (V.MpichLocalSize, localSize));
+        (int rank, int size, int? localRank, int? localSize) = ReadCounts(env, needed, V.PmiRank, V.PmiSize, V.MpichLocalRank, V.MpichLocalSize);
         return new Placement(LauncherConvention.Mpich, rank, size, localRank, localSize, null, SingleHost: size == 1 || localSize == size);
     }
 
@@ -159,6 +143,18 @@ internal static class LauncherPlacement
         string? job = env.Get(V.SlurmJobId);
         string? jobId = job is null ? null : env.Get(V.SlurmStepId) is string step ? $"{job}.{step}" : job;
         return new Placement(LauncherConvention.Slurm, rank, size, localRank, localSize, jobId, SingleHost: size == 1 || nodes == 1);
+    }
+
+    /// <summary>A launcher's rank, size and optional local rank and size, read and checked against each other.</summary>
+    private static (int Rank, int Size, int? LocalRank, int? LocalSize) ReadCounts(EnvironmentReader env, string needed,
+        string rankName, string sizeName, string localRankName, string localSizeName)
+    {
+        int rank = env.RequireCount(rankName, needed);
+        int size = env.RequireCount(sizeName, needed);
+        int? localRank = env.GetCount(localRankName, needed);
+        int? localSize = env.GetCount(localSizeName, needed);
+        Validate(env, needed, (rankName, rank), (sizeName, size), (localRankName, localRank), (localSizeName, localSize));
+        return (rank, size, localRank, localSize);
     }
 
     private static void Validate(EnvironmentReader env, string needed,
