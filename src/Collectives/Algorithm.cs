@@ -20,4 +20,8 @@ public enum Algorithm : byte
     Dissemination = 5,
     /// <summary>Recursive doubling: log n steps, each swapping the whole buffer; fewest round trips, for small messages.</summary>
     RecursiveDoubling = 6,
+    /// <summary>Reduce-scatter inside each host, halving-doubling across hosts per shard, all-gather inside each host.</summary>
+    Hierarchical = 7,
+    /// <summary>Two-dimensional ring: a ring inside each host, then a ring across hosts per shard, then a ring inside again.</summary>
+    TwoDimensionalRing = 8,
 }

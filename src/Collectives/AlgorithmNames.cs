@@ -12,6 +12,8 @@ internal static class AlgorithmNames
         Algorithm.Pairwise => "pairwise",
         Algorithm.Dissemination => "dissemination",
         Algorithm.RecursiveDoubling => "recursive-doubling",
+        Algorithm.Hierarchical => "hierarchical",
+        Algorithm.TwoDimensionalRing => "2d-ring",
         _ => $"algorithm({(byte)algorithm})",
     };
 
@@ -28,9 +30,13 @@ internal static class AlgorithmNames
             case "dissemination": algorithm = Algorithm.Dissemination; return true;
             case "recursive-doubling" or "recursivedoubling" or "rd":
                 algorithm = Algorithm.RecursiveDoubling; return true;
+            case "hierarchical" or "hier":
+                algorithm = Algorithm.Hierarchical; return true;
+            case "2d-ring" or "2d" or "two-dimensional-ring" or "ring2d":
+                algorithm = Algorithm.TwoDimensionalRing; return true;
             default: algorithm = default; return false;
         }
     }
 
-    public static bool IsDefined(Algorithm algorithm) => algorithm is >= Algorithm.Direct and <= Algorithm.RecursiveDoubling;
+    public static bool IsDefined(Algorithm algorithm) => algorithm is >= Algorithm.Direct and <= Algorithm.TwoDimensionalRing;
 }

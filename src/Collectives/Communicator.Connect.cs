@@ -3,6 +3,7 @@ using Collectives.Bootstrap;
 using Collectives.Connection;
 using Collectives.Security;
 using Collectives.Selection;
+using Collectives.Topology;
 using Collectives.Transport;
 
 namespace Collectives;
@@ -85,10 +86,29 @@ public sealed partial class Communicator
                             job.Rank, peer, "Connect", 0, e);
                     }
                 })).ConfigureAwait(false);
-                // Nobody leaves the store (rank 0 closes it when all have left) before every link stands.
-                await StoreExchange.StoreBarrierAsync(store, "collectives/connected", job.Rank, job.Size, cancellationToken).ConfigureAwait(false);
+                // Every rank describes itself and its links; the exchange doubles as the barrier that
+                // keeps anyone from leaving the store (rank 0 closes it) before every link stands.
+                var row = new LinkClass[job.Size];
+                for (int peer = 0; peer < job.Size; peer++)
+                {
+                    row[peer] = peer == job.Rank ? LinkClass.Self : LinkClassNames.FromTransportName(provider.TransportFor(peer)?.Name);
+                }
+                var self = new RankDescriptor(TopologyDetection.Detect(job, hostId), row);
+                byte[][] described = await StoreExchange.AllGatherAsync(store, "collectives/topology", job.Rank, job.Size,
+                    self.Encode(), cancellationToken).ConfigureAwait(false);
+                JobTopology topology = options.Topology ?? RankDescriptor.ToTopology(described.Select((blob, rank) =>
+                    RankDescriptor.TryDecode(blob, out RankDescriptor? descriptor, out string error) && descriptor!.Placement.Rank == rank
+                        ? descriptor
+                        : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                            $"Rank {job.Rank}: rank {rank} published a topology description this version cannot read ({error}); are all ranks running the same Collectives version?")))
+                    .ToArray());
+                if (topology.Size != job.Size)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"Rank {job.Rank}: the topology given describes {topology.Size} ranks but the job has {job.Size}."), nameof(options));
+                }
                 return new Communicator(job.Rank, job.Size, links, id, Enumerable.Range(0, job.Size).ToArray(), options, overrides, provider,
-                    owned: transports, transportOf: peer => provider.TransportFor(peer)?.Name);
+                    topology, owned: transports, transportOf: peer => provider.TransportFor(peer)?.Name);
             }
         }
         catch

@@ -4,6 +4,7 @@ using Collectives.Algorithms;
 using Collectives.Buffers;
 using Collectives.Operations;
 using Collectives.Selection;
+using Collectives.Topology;
 using Collectives.Transport;
 using Collectives.Transport.InProcess;
 
@@ -36,15 +37,18 @@ public sealed partial class Communicator : IAsyncDisposable
     private readonly object _reservationGate = new();
     private readonly IReadOnlyList<IAsyncDisposable> _owned;
     private readonly Func<int, string?> _transportOf;
+    private readonly HostLayout _hosts;
     private int _pointToPointInFlight;
     private bool _collectiveInFlight;
     private AbortReason? _broken;
     private int _disposed;
 
     private Communicator(int rank, int size, IPeerLink?[] links, ulong id, int[] endpoints, CommunicatorOptions options,
-        AlgorithmOverrides overrides, ILinkProvider linkProvider, IReadOnlyList<IAsyncDisposable>? owned = null,
+        AlgorithmOverrides overrides, ILinkProvider linkProvider, JobTopology topology, IReadOnlyList<IAsyncDisposable>? owned = null,
         Func<int, string?>? transportOf = null)
     {
+        Topology = topology;
+        _hosts = new HostLayout(Enumerable.Range(0, size).Select(topology.HostOf).ToArray());
         _owned = owned ?? [];
         _transportOf = transportOf ?? (_ => linkProvider.Name);
         Rank = rank;
@@ -66,6 +70,12 @@ public sealed partial class Communicator : IAsyncDisposable
 
     /// <summary>Number of ranks in the communicator.</summary>
     public int Size { get; }
+
+    /// <summary>
+    /// Where every rank runs and how each pair is linked, the same on every rank: detected and
+    /// gathered at connect time, or <see cref="CommunicatorOptions.Topology"/> when given.
+    /// </summary>
+    public JobTopology Topology { get; }
 
     /// <summary>The options every operation runs with.</summary>
     public CommunicatorOptions Options { get; }
@@ -97,6 +107,11 @@ public sealed partial class Communicator : IAsyncDisposable
     {
         int size = optionsPerRank.Count;
         AlgorithmOverrides[] overrides = optionsPerRank.Select(o => o.Validate()).ToArray();
+        JobTopology[] topologies = optionsPerRank.Select(o => o.Topology ?? JobTopology.SingleHost(size)).ToArray();
+        if (topologies.FirstOrDefault(t => t.Size != size) is { } wrong)
+        {
+            throw new ArgumentException($"CommunicatorOptions.Topology describes {wrong.Size} ranks but the group has {size}.", nameof(optionsPerRank));
+        }
         var fabric = new InProcessFabric();
         ulong id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         int[] endpoints = Enumerable.Range(0, size).ToArray();
@@ -112,7 +127,7 @@ public sealed partial class Communicator : IAsyncDisposable
                     links[peer] = fabric.ConnectAsync(new LinkKey(id, rank, peer)).Result;
                 }
             }
-            group[rank] = new Communicator(rank, size, links, id, endpoints, optionsPerRank[rank], overrides[rank], fabric);
+            group[rank] = new Communicator(rank, size, links, id, endpoints, optionsPerRank[rank], overrides[rank], fabric, topologies[rank]);
         }
         return group;
     }
@@ -157,7 +172,7 @@ public sealed partial class Communicator : IAsyncDisposable
         Func<int, string?> parentTransport = _transportOf;
         int[] memberRanks = members.Select(m => m.Rank).ToArray();
         return new Communicator(childRank, members.Count, links, childId, endpoints, Options, _overrides, _linkProvider,
-            transportOf: peer => parentTransport(memberRanks[peer]));
+            Topology.Subset(memberRanks), transportOf: peer => parentTransport(memberRanks[peer]));
     }
 
     /// <summary>
@@ -216,7 +231,10 @@ public sealed partial class Communicator : IAsyncDisposable
     {
         CollectiveContext? context = null;
         context = new CollectiveContext(Rank, Size, _links, _id, _epoch, _scratch, Options.ChunkBytes,
-            error => FailLinks(ReasonFor(error, context!.Describe())), receiveSide);
+            error => FailLinks(ReasonFor(error, context!.Describe())), receiveSide)
+        {
+            Hosts = _hosts,
+        };
         return new OperationSlot(context, FailLinks);
     }
 

@@ -52,6 +52,14 @@ public sealed record CommunicatorOptions
     /// </summary>
     public Collectives.Bootstrap.JobLaunchInfo? Job { get; init; }
 
+    /// <summary>
+    /// The job's shape when the caller knows it better than detection (a topology file, tests
+    /// that emulate hosts in one process): which ranks share a host and what links them. Every
+    /// rank must pass the same one. Null detects it (<see cref="Communicator.ConnectAsync"/>) or
+    /// takes one host (<see cref="Communicator.CreateLocalGroup(int, CommunicatorOptions?)"/>).
+    /// </summary>
+    public Collectives.Topology.JobTopology? Topology { get; init; }
+
     /// <summary>Where start-up notes go (a job without a secret, a store served by this rank); null writes to stderr.</summary>
     public Action<string>? Log { get; init; }
 

@@ -19,6 +19,14 @@ internal sealed class CollectiveContext
     // showed up in small-message profiles. Links are all connected before a context exists.
     private readonly IDirectReceive?[] _direct;
     private readonly Action<Exception> _fail;
+    // Group index → rank of the communicator. The identity for a communicator's own context; a
+    // sub-group view (Group) maps its members, so headers and messages always carry real ranks.
+    private readonly int[] _globalOf;
+    // Added to every offset this context stamps and expects: phases of a hierarchical algorithm
+    // that reuse a link get distinct offset ranges, so a frame can never pass for another phase's.
+    private readonly long _offsetBase;
+    // The communicator's own context, which holds the waiting state timeouts report.
+    private readonly CollectiveContext _root;
     private int _awaitingReceiveFrom = -1;
     private int _awaitingSendTo = -1;
 
@@ -35,7 +43,58 @@ internal sealed class CollectiveContext
         Scratch = scratch;
         ConfiguredChunkBytes = chunkBytes;
         _fail = fail;
+        _globalOf = Enumerable.Range(0, size).ToArray();
+        _root = this;
+        GlobalRank = rank;
+        DividesAverage = true;
     }
+
+    private CollectiveContext(CollectiveContext parent, int[] members, long offsetBase)
+    {
+        int self = Array.IndexOf(members, parent.GlobalRank);
+        if (self < 0 || members.Distinct().Count() != members.Length)
+        {
+            throw new InvalidOperationException($"Rank {parent.GlobalRank} built a group [{string.Join(",", members)}] it is not in once; this is a bug in the algorithm.");
+        }
+        _root = parent._root;
+        ReceiveSide = parent.ReceiveSide;
+        Rank = self;
+        Size = members.Length;
+        GlobalRank = parent.GlobalRank;
+        _globalOf = members.Select(m => parent._globalOf[m]).ToArray();
+        _links = members.Select(m => parent._links[m]).ToArray();
+        _direct = members.Select(m => parent._direct[m]).ToArray();
+        _offsetBase = parent._offsetBase + offsetBase;
+        CommunicatorId = parent.CommunicatorId;
+        Epoch = parent.Epoch;
+        Scratch = parent.Scratch;
+        ConfiguredChunkBytes = parent.ConfiguredChunkBytes;
+        _fail = parent._fail;
+        Hosts = parent.Hosts;
+        Fingerprint = parent.Fingerprint;
+        Sequence = parent.Sequence;
+        ElementSize = parent.ElementSize;
+        ChunkBytes = parent.ChunkBytes;
+        DividesAverage = false;
+    }
+
+    /// <summary>
+    /// A view of this call restricted to <paramref name="members"/> (ranks of this context, in
+    /// the group's order): its Rank and Size are the group's, its links the members' links, its
+    /// frames carry real ranks and offsets shifted by <paramref name="offsetBase"/>. Algorithms
+    /// run inside it unchanged; hierarchical algorithms run one per host and one across hosts.
+    /// A group never divides for Avg: the caller finishes the average once, by the full size.
+    /// </summary>
+    public CollectiveContext Group(int[] members, long offsetBase) => new(this, members, offsetBase);
+
+    /// <summary>This rank's number in the communicator (Rank is the group's in a <see cref="Group"/> view).</summary>
+    public int GlobalRank { get; }
+
+    /// <summary>Where the communicator's ranks run, by host; null when the topology is unknown.</summary>
+    public HostLayout? Hosts { get; init; }
+
+    /// <summary>False in a group view: <see cref="FinishAverage"/> does nothing there.</summary>
+    public bool DividesAverage { get; }
 
     public int Rank { get; }
 
@@ -118,10 +177,11 @@ internal sealed class CollectiveContext
     /// <summary>Sends one frame carrying <paramref name="payload"/>, stamped as byte <paramref name="offset"/> of this call.</summary>
     public async ValueTask SendAsync(int peer, ReadOnlyMemory<byte> payload, long offset)
     {
-        var header = new FrameHeader(FrameKind.Data, CommunicatorId, Epoch, Rank, Sequence, Fingerprint, offset, payload.Length);
-        Volatile.Write(ref _awaitingSendTo, peer);
+        var header = new FrameHeader(FrameKind.Data, CommunicatorId, Epoch, GlobalRank, Sequence, Fingerprint, _offsetBase + offset,
+            payload.Length);
+        Volatile.Write(ref _root._awaitingSendTo, _globalOf[peer]);
         await Link(peer).SendAsync(header, payload).ConfigureAwait(false);
-        Volatile.Write(ref _awaitingSendTo, -1);
+        Volatile.Write(ref _root._awaitingSendTo, -1);
     }
 
     /// <summary>Receives one frame from <paramref name="peer"/> and copies it into <paramref name="destination"/>.</summary>
@@ -130,7 +190,7 @@ internal sealed class CollectiveContext
         if (_direct[peer] is { } direct)
         {
             // The header is checked before a byte of payload is read, then the payload lands in place.
-            Volatile.Write(ref _awaitingReceiveFrom, peer);
+            Volatile.Write(ref _root._awaitingReceiveFrom, _globalOf[peer]);
             FrameHeader header = await direct.ReceiveHeaderAsync().ConfigureAwait(false);
             try
             {
@@ -142,7 +202,7 @@ internal sealed class CollectiveContext
                 throw;
             }
             await direct.ReceivePayloadAsync(destination).ConfigureAwait(false);
-            Volatile.Write(ref _awaitingReceiveFrom, -1);
+            Volatile.Write(ref _root._awaitingReceiveFrom, -1);
             return;
         }
         using InboundFrame frame = await ReceiveCheckedAsync(peer, offset, destination.Length).ConfigureAwait(false);
@@ -259,7 +319,7 @@ internal sealed class CollectiveContext
     /// <summary>Avg's single scale at the end: divides the finished elements by the number of ranks.</summary>
     public void FinishAverage(Memory<byte> data)
     {
-        if (Op == ReduceOp.Avg && Size > 1)
+        if (DividesAverage && Op == ReduceOp.Avg && Size > 1)
         {
             ReductionKernels.Divide(DataType, data.Span, Size);
         }
@@ -280,13 +340,13 @@ internal sealed class CollectiveContext
     }
 
     private IPeerLink Link(int peer) => _links[peer] ?? throw new InvalidOperationException(
-        $"Rank {Rank} has no link to rank {peer} in {Describe()}; this is a bug in the algorithm.");
+        $"Rank {GlobalRank} has no link to rank {_globalOf[peer]} in {Describe()}; this is a bug in the algorithm.");
 
     private async ValueTask<InboundFrame> ReceiveCheckedAsync(int peer, long offset, int length)
     {
-        Volatile.Write(ref _awaitingReceiveFrom, peer);
+        Volatile.Write(ref _root._awaitingReceiveFrom, _globalOf[peer]);
         InboundFrame frame = await Link(peer).ReceiveAsync().ConfigureAwait(false);
-        Volatile.Write(ref _awaitingReceiveFrom, -1);
+        Volatile.Write(ref _root._awaitingReceiveFrom, -1);
         try
         {
             Check(frame.Header, peer, offset, length);
@@ -329,11 +389,13 @@ internal sealed class CollectiveContext
     }
 
     private string MismatchMessage(int peer, string local, string remote) => string.Create(CultureInfo.InvariantCulture,
-        $"Rank {Rank} called {local} but rank {peer} called {remote}. Every rank must make the same calls " +
+        $"Rank {GlobalRank} called {local} but rank {peer} called {remote}. Every rank must make the same calls " +
         $"in the same order with the same count, element type, op, root and algorithm.");
 
     private void Check(in FrameHeader header, int peer, long offset, int length)
     {
+        offset += _offsetBase;
+        peer = _globalOf[peer];
         if (header.CommunicatorId == CommunicatorId && header.Epoch == Epoch && header.Sequence == Sequence &&
             header.Fingerprint == Fingerprint && header.SenderRank == peer && header.ChunkOffset == offset &&
             header.PayloadLength == length)
@@ -346,7 +408,7 @@ internal sealed class CollectiveContext
             string remote = string.Create(CultureInfo.InvariantCulture,
                 $"a call on communicator {header.CommunicatorId:x16} epoch {header.Epoch}");
             throw Mismatch(peer, local, remote, string.Create(CultureInfo.InvariantCulture,
-                $"Rank {Rank} in {local} on communicator {CommunicatorId:x16} epoch {Epoch} received a frame from rank {peer} " +
+                $"Rank {GlobalRank} in {local} on communicator {CommunicatorId:x16} epoch {Epoch} received a frame from rank {peer} " +
                 $"belonging to {remote}. Links must not be shared between communicators."));
         }
         if (header.Sequence != Sequence || header.Fingerprint != Fingerprint)
@@ -357,13 +419,13 @@ internal sealed class CollectiveContext
         if (header.SenderRank != peer || header.ChunkOffset != offset || header.PayloadLength != length)
         {
             throw new CollectiveException(string.Create(CultureInfo.InvariantCulture,
-                $"Rank {Rank} in {local} expected bytes [{offset}, {offset + length}) from rank {peer} but received bytes " +
+                $"Rank {GlobalRank} in {local} expected bytes [{offset}, {offset + length}) from rank {peer} but received bytes " +
                 $"[{header.ChunkOffset}, {header.ChunkOffset + header.PayloadLength}) stamped by rank {header.SenderRank}. " +
                 $"Make sure every rank uses the same CommunicatorOptions (ChunkBytes, Algorithm)."),
-                Rank, peer, local, Sequence);
+                GlobalRank, peer, local, Sequence);
         }
     }
 
     private CollectiveMismatchException Mismatch(int peer, string local, string remote, string message) =>
-        new(message, Rank, peer, local, Sequence, local, remote);
+        new(message, GlobalRank, peer, local, Sequence, local, remote);
 }

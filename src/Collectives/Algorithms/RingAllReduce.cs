@@ -13,6 +13,32 @@ internal static class RingAllReduce
 {
     public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long count)
     {
+        if (c.Size == 1)
+        {
+            BulkCopy.Copy(input.Span, output.Span);
+            return;
+        }
+        await ReduceScatterPhaseAsync(c, input, output, count).ConfigureAwait(false);
+        (int ownOffset, int ownLength) = OwnedSegment(c, count);
+        c.FinishAverage(output.Slice(ownOffset, ownLength));
+        await AllGatherPhaseAsync(c, output, count).ConfigureAwait(false);
+    }
+
+    /// <summary>The byte range of the segment this rank finishes in <see cref="ReduceScatterPhaseAsync"/>: segment r+1.</summary>
+    public static (int Offset, int Length) OwnedSegment(CollectiveContext c, long count) => OwnedSegment(c.Rank, c.Size, count, c.ElementSize);
+
+    /// <summary>The byte range rank <paramref name="rank"/> of <paramref name="size"/> finishes: segment rank+1 of the partition.</summary>
+    public static (int Offset, int Length) OwnedSegment(int rank, int size, long count, int elementSize) =>
+        Partition.Bytes(count, size, (rank + 1) % size, elementSize);
+
+    /// <summary>
+    /// Reduce-scatter around the ring (n−1 steps): afterwards this rank's <see cref="OwnedSegment"/>
+    /// of <paramref name="output"/> holds the reduction of every rank's input; other segments hold
+    /// partial sums. At step s send segment r−s, receive segment r−s−1 and fold it into this
+    /// rank's own contribution (output = input op incoming).
+    /// </summary>
+    public static async ValueTask ReduceScatterPhaseAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long count)
+    {
         int size = c.Size;
         int rank = c.Rank;
         if (size == 1)
@@ -23,10 +49,6 @@ internal static class RingAllReduce
         int right = (rank + 1) % size;
         int left = Partition.Mod(rank - 1, size);
         int es = c.ElementSize;
-        long gatherBase = count * es;
-
-        // Reduce-scatter: at step s send segment r−s, receive segment r−s−1 and fold it into
-        // this rank's own contribution (output = input op incoming).
         for (int step = 0; step < size - 1; step++)
         {
             (int sendOffset, int sendLength) = Partition.Bytes(count, size, Partition.Mod(rank - step, size), es);
@@ -35,11 +57,20 @@ internal static class RingAllReduce
             await c.SendReceiveAsync(right, send, sendOffset, left, output.Slice(receiveOffset, receiveLength), receiveOffset,
                 reduce: true, local: input.Slice(receiveOffset, receiveLength)).ConfigureAwait(false);
         }
+    }
 
-        (int ownOffset, int ownLength) = Partition.Bytes(count, size, (rank + 1) % size, es);
-        c.FinishAverage(output.Slice(ownOffset, ownLength));
-
-        // All-gather: pass finished segments around; at step s send r+1−s, receive r−s.
+    /// <summary>
+    /// All-gather of finished segments around the ring (n−1 steps): each rank starts with its
+    /// <see cref="OwnedSegment"/> and ends with all. At step s send r+1−s, receive r−s.
+    /// </summary>
+    public static async ValueTask AllGatherPhaseAsync(CollectiveContext c, Memory<byte> output, long count)
+    {
+        int size = c.Size;
+        int rank = c.Rank;
+        int right = (rank + 1) % size;
+        int left = Partition.Mod(rank - 1, size);
+        int es = c.ElementSize;
+        long gatherBase = count * es;
         for (int step = 0; step < size - 1; step++)
         {
             (int sendOffset, int sendLength) = Partition.Bytes(count, size, Partition.Mod(rank + 1 - step, size), es);

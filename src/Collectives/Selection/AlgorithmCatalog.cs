@@ -5,7 +5,8 @@ internal static class AlgorithmCatalog
 {
     public static ReadOnlySpan<Algorithm> For(CollectiveKind kind) => kind switch
     {
-        CollectiveKind.AllReduce => [Algorithm.Ring, Algorithm.Tree, Algorithm.HalvingDoubling, Algorithm.RecursiveDoubling],
+        CollectiveKind.AllReduce => [Algorithm.Ring, Algorithm.Tree, Algorithm.HalvingDoubling, Algorithm.RecursiveDoubling,
+            Algorithm.Hierarchical, Algorithm.TwoDimensionalRing],
         CollectiveKind.ReduceScatter => [Algorithm.Ring],
         CollectiveKind.AllGather or CollectiveKind.Split => [Algorithm.Ring],
         CollectiveKind.Broadcast => [Algorithm.Ring, Algorithm.Tree],
