@@ -1,7 +1,7 @@
 namespace Collectives;
 
 /// <summary>The names algorithms go by in options, environment variables and messages.</summary>
-internal static class AlgorithmNames
+public static class AlgorithmNames
 {
     public static string Name(Algorithm algorithm) => algorithm switch
     {

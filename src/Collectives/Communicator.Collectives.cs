@@ -33,7 +33,7 @@ public sealed partial class Communicator
             CheckOutputLength(output.Length, input.Length, Operation, "the input's length");
             bool inPlace = IsInPlace(input.Span, output.Span, 0, Operation, "output is the input buffer itself");
             int bytes = ByteLength<T>(input.Length, Operation);
-            var call = new CollectiveCall(CollectiveKind.AllReduce, type, op, Choose(CollectiveKind.AllReduce, bytes), 0,
+            var call = new CollectiveCall(CollectiveKind.AllReduce, type, op, Choose(CollectiveKind.AllReduce, type, bytes), 0,
                 input.Length, InputBytes(slot, input), OutputBytes(slot, output[..input.Length]), inPlace);
             return RunAsync(slot, call, cancellationToken);
         }
@@ -63,7 +63,7 @@ public sealed partial class Communicator
             bool inPlace = IsInPlace(input.Span, output.Span, Rank * blockCount, Operation,
                 "output is the input's own block, input[Rank × n ..]");
             int bytes = ByteLength<T>(input.Length, Operation);
-            var call = new CollectiveCall(CollectiveKind.ReduceScatter, type, op, Choose(CollectiveKind.ReduceScatter, bytes), 0,
+            var call = new CollectiveCall(CollectiveKind.ReduceScatter, type, op, Choose(CollectiveKind.ReduceScatter, type, bytes), 0,
                 blockCount, InputBytes(slot, input), OutputBytes(slot, output[..blockCount]), inPlace);
             return RunAsync(slot, call, cancellationToken);
         }
@@ -92,7 +92,7 @@ public sealed partial class Communicator
             bool inPlace = IsInPlace(output.Span, input.Span, Rank * input.Length, Operation,
                 "input is this rank's own block of the output, output[Rank × n ..]");
             int bytes = ByteLength<T>(total, Operation);
-            var call = new CollectiveCall(CollectiveKind.AllGather, type, ReduceOp.Sum, Choose(CollectiveKind.AllGather, bytes), 0,
+            var call = new CollectiveCall(CollectiveKind.AllGather, type, ReduceOp.Sum, Choose(CollectiveKind.AllGather, type, bytes), 0,
                 input.Length, InputBytes(slot, input), OutputBytes(slot, output[..(int)total]), inPlace);
             return RunAsync(slot, call, cancellationToken);
         }
@@ -115,7 +115,7 @@ public sealed partial class Communicator
             CheckRoot(root, Operation);
             int bytes = ByteLength<T>(buffer.Length, Operation);
             Memory<byte> data = OutputBytes(slot, buffer);
-            var call = new CollectiveCall(CollectiveKind.Broadcast, type, ReduceOp.Sum, Choose(CollectiveKind.Broadcast, bytes), root,
+            var call = new CollectiveCall(CollectiveKind.Broadcast, type, ReduceOp.Sum, Choose(CollectiveKind.Broadcast, type, bytes), root,
                 buffer.Length, data, data, InPlace: true);
             return RunAsync(slot, call, cancellationToken);
         }
@@ -149,7 +149,7 @@ public sealed partial class Communicator
                 inPlace = IsInPlace(input.Span, output.Span, 0, Operation, "output is the input buffer itself");
             }
             int bytes = ByteLength<T>(input.Length, Operation);
-            var call = new CollectiveCall(CollectiveKind.Reduce, type, op, Choose(CollectiveKind.Reduce, bytes), root,
+            var call = new CollectiveCall(CollectiveKind.Reduce, type, op, Choose(CollectiveKind.Reduce, type, bytes), root,
                 input.Length, InputBytes(slot, input), isRoot ? OutputBytes(slot, output[..input.Length]) : Memory<byte>.Empty, inPlace);
             return RunAsync(slot, call, cancellationToken);
         }
@@ -176,7 +176,7 @@ public sealed partial class Communicator
             CheckOutputLength(output.Length, input.Length, Operation, "the input's length");
             bool inPlace = IsInPlace(input.Span, output.Span, 0, Operation, "output is the input buffer itself");
             int bytes = ByteLength<T>(input.Length, Operation);
-            var call = new CollectiveCall(CollectiveKind.AllToAll, type, ReduceOp.Sum, Choose(CollectiveKind.AllToAll, bytes), 0,
+            var call = new CollectiveCall(CollectiveKind.AllToAll, type, ReduceOp.Sum, Choose(CollectiveKind.AllToAll, type, bytes), 0,
                 blockCount, InputBytes(slot, input), OutputBytes(slot, output[..input.Length]), inPlace);
             return RunAsync(slot, call, cancellationToken);
         }
@@ -191,7 +191,7 @@ public sealed partial class Communicator
     public ValueTask BarrierAsync(CancellationToken cancellationToken = default)
     {
         OperationSlot slot = ReserveCollective("Barrier");
-        var call = new CollectiveCall(CollectiveKind.Barrier, DataType.UInt8, ReduceOp.Sum, Choose(CollectiveKind.Barrier, 0), 0,
+        var call = new CollectiveCall(CollectiveKind.Barrier, DataType.UInt8, ReduceOp.Sum, Choose(CollectiveKind.Barrier, DataType.UInt8, 0), 0,
             0, ReadOnlyMemory<byte>.Empty, Memory<byte>.Empty);
         return RunAsync(slot, call, cancellationToken);
     }
@@ -201,13 +201,13 @@ public sealed partial class Communicator
     {
         OperationSlot slot = ReserveCollective("Split");
         long sequence = slot.NextSequence;
-        var call = new CollectiveCall(CollectiveKind.Split, DataType.Int32, ReduceOp.Sum, Choose(CollectiveKind.Split, everyone.Length * sizeof(int)), 0,
+        var call = new CollectiveCall(CollectiveKind.Split, DataType.Int32, ReduceOp.Sum, Choose(CollectiveKind.Split, DataType.Int32, everyone.Length * sizeof(int)), 0,
             mine.Length, InputBytes(slot, (ReadOnlyMemory<int>)mine), OutputBytes(slot, everyone.AsMemory()));
         await RunAsync(slot, call, cancellationToken).ConfigureAwait(false);
         return sequence;
     }
 
-    private Algorithm Choose(CollectiveKind kind, long bytes) => InterimAlgorithmRule.Choose(kind, bytes, Size, _overrides);
+    private Algorithm Choose(CollectiveKind kind, DataType type, long bytes) => _selections.Choose(kind, type, bytes);
 
     private static Memory<byte> InputBytes<T>(OperationSlot slot, ReadOnlyMemory<T> input)
         where T : unmanaged => slot.Views.For<T>(ByteViews.Role.Input).Wrap(MemoryMarshal.AsMemory(input));

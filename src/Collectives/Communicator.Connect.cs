@@ -27,6 +27,7 @@ public sealed partial class Communicator
             Job = job,
             Algorithm = job.Algorithm,
             Timeout = job.Timeout ?? CommunicatorOptions.DefaultTimeout,
+            CostProfile = CostProfileLoader.Load(Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile)),
         };
         return ConnectAsync(options, cancellationToken);
     }

@@ -38,6 +38,7 @@ public sealed partial class Communicator : IAsyncDisposable
     private readonly IReadOnlyList<IAsyncDisposable> _owned;
     private readonly Func<int, string?> _transportOf;
     private readonly HostLayout _hosts;
+    private readonly SelectionCache _selections;
     private int _pointToPointInFlight;
     private bool _collectiveInFlight;
     private AbortReason? _broken;
@@ -49,6 +50,7 @@ public sealed partial class Communicator : IAsyncDisposable
     {
         Topology = topology;
         _hosts = new HostLayout(Enumerable.Range(0, size).Select(topology.HostOf).ToArray());
+        _selections = new SelectionCache(topology, options.CostProfile ?? CostDefaults.Profile, overrides, options.ChunkBytes);
         _owned = owned ?? [];
         _transportOf = transportOf ?? (_ => linkProvider.Name);
         Rank = rank;

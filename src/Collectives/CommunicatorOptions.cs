@@ -60,6 +60,13 @@ public sealed record CommunicatorOptions
     /// </summary>
     public Collectives.Topology.JobTopology? Topology { get; init; }
 
+    /// <summary>
+    /// Alpha, beta and gamma the selector prices algorithms with: a profile written by
+    /// <c>collectives tune</c> (COLLECTIVES_TUNE_FILE) or null for the built-in defaults. Every
+    /// rank must use the same one, or ranks may pick different algorithms (a clear mismatch error).
+    /// </summary>
+    public CostProfile? CostProfile { get; init; }
+
     /// <summary>Where start-up notes go (a job without a secret, a store served by this rank); null writes to stderr.</summary>
     public Action<string>? Log { get; init; }
 

@@ -1,47 +1,122 @@
+using Collectives.Kernels;
 using Collectives.Selection;
+using Collectives.Topology;
 
 namespace Collectives.Tests.Selection;
 
-/// <summary>The interim size rule and the override parser.</summary>
+/// <summary>The cost-model selector (a pure argmin) and the override parser.</summary>
 public sealed class AlgorithmSelectionTests
 {
-    [Theory]
-    [InlineData(8, 8, Algorithm.RecursiveDoubling)]
-    [InlineData(8, 16 << 10, Algorithm.RecursiveDoubling)]
-    [InlineData(8, (16 << 10) + 1, Algorithm.HalvingDoubling)]
-    [InlineData(8, 1 << 20, Algorithm.HalvingDoubling)]
-    [InlineData(8, 64 << 20, Algorithm.Ring)]
-    [InlineData(2, 8, Algorithm.RecursiveDoubling)]
-    [InlineData(2, (16 << 10) + 1, Algorithm.Ring)]
-    public void AllReduceByMessageSize(int ranks, long bytes, Algorithm expected) =>
-        Assert.Equal(expected, InterimAlgorithmRule.Choose(CollectiveKind.AllReduce, bytes, ranks, AlgorithmOverrides.None));
+    private static readonly CostProfile Defaults = CostDefaults.Profile;
 
-    [Fact]
-    public void OtherCollectivesPickTheirAlgorithm()
+    /// <summary>A profile whose inter-host links run at 1 Gbit/s (0.125 GB/s), as the tbf-limited emulated hosts do.</summary>
+    private static CostProfile GigabitAcrossHosts => Defaults.With(LinkClass.Tcp, new LinkCost(50e-6, CostCurve.Flat(8e-9)));
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void TinyAllReducesTakeTheFewestRoundTrips(int ranks)
     {
-        Assert.Equal(Algorithm.Tree, InterimAlgorithmRule.Choose(CollectiveKind.Broadcast, 1024, 8, AlgorithmOverrides.None));
-        Assert.Equal(Algorithm.Ring, InterimAlgorithmRule.Choose(CollectiveKind.Broadcast, 64 << 20, 8, AlgorithmOverrides.None));
-        Assert.Equal(Algorithm.Pairwise, InterimAlgorithmRule.Choose(CollectiveKind.AllToAll, 1024, 8, AlgorithmOverrides.None));
-        Assert.Equal(Algorithm.Dissemination, InterimAlgorithmRule.Choose(CollectiveKind.Barrier, 0, 8, AlgorithmOverrides.None));
+        SelectionExplanation explanation = AlgorithmSelector.Explain(CollectiveKind.AllReduce, DataType.Float32, 8,
+            JobTopology.SingleHost(ranks, LinkClass.SharedMemory), Defaults);
+        Assert.Equal(Algorithm.RecursiveDoubling, explanation.Winner.Algorithm);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void LargeAllReducesOnOneHostAreBandwidthOptimal(int ranks)
+    {
+        Algorithm chosen = AlgorithmSelector.Explain(CollectiveKind.AllReduce, DataType.Float32, 256 << 20,
+            JobTopology.SingleHost(ranks, LinkClass.SharedMemory), Defaults).Winner.Algorithm;
+        // Both move 2(n−1)/n of the buffer per rank; recursive doubling and the tree move far more.
+        Assert.Contains(chosen, new[] { Algorithm.Ring, Algorithm.HalvingDoubling });
+    }
+
+    [Theory]
+    [InlineData(new[] { 2, 2 })]
+    [InlineData(new[] { 4, 4 })]
+    [InlineData(new[] { 2, 2, 2, 2 })]
+    public void SlowLinksBetweenHostsMakeLargeAllReducesHierarchical(int[] hosts)
+    {
+        SelectionExplanation explanation = AlgorithmSelector.Explain(CollectiveKind.AllReduce, DataType.Float32, 64 << 20,
+            JobTopology.FromHostSizes(hosts), GigabitAcrossHosts);
+        Assert.Contains(explanation.Winner.Algorithm, new[] { Algorithm.Hierarchical, Algorithm.TwoDimensionalRing });
+        double ring = explanation.Candidates.Single(c => c.Algorithm == Algorithm.Ring).PredictedSeconds!.Value;
+        // The flat ring sends 2(n−1)/n of the buffer out of every host, the hierarchy 2(H−1)/H:
+        // when the network dominates, that ratio is the speed-up.
+        int n = hosts.Sum(), h = hosts.Length;
+        double expected = (2.0 * (n - 1) / n) / (2.0 * (h - 1) / h);
+        double ratio = ring / explanation.Winner.PredictedSeconds;
+        Assert.True(ratio > 0.85 * expected && ratio > 1, $"ring {ring} s vs {explanation.Winner}: {ratio:0.00}×, expected about {expected:0.00}×");
     }
 
     [Fact]
-    public void OneNameForcesEveryCollectiveThatHasIt()
+    public void OneHostNeverConsidersTheHierarchy()
+    {
+        SelectionExplanation explanation = AlgorithmSelector.Explain(CollectiveKind.AllReduce, DataType.Float32, 64 << 20,
+            JobTopology.SingleHost(8, LinkClass.SharedMemory), Defaults);
+        CandidateCost hierarchical = explanation.Candidates.Single(c => c.Algorithm == Algorithm.Hierarchical);
+        Assert.Null(hierarchical.PredictedSeconds);
+        Assert.Contains("one host", hierarchical.Unavailable);
+    }
+
+    [Fact]
+    public void TheWinnerIsTheArgminAndTheSameForTheSameInputs()
+    {
+        var random = new Random(7);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int[] hosts = Enumerable.Range(0, random.Next(1, 5)).Select(_ => random.Next(1, 5)).ToArray();
+            JobTopology topology = JobTopology.FromHostSizes(hosts);
+            long bytes = 1L << random.Next(0, 29);
+            CollectiveKind kind = new[] { CollectiveKind.AllReduce, CollectiveKind.AllGather, CollectiveKind.Broadcast, CollectiveKind.Reduce,
+                CollectiveKind.ReduceScatter, CollectiveKind.AllToAll }[random.Next(6)];
+            SelectionExplanation first = AlgorithmSelector.Explain(kind, DataType.Float32, bytes, topology, Defaults);
+            SelectionExplanation second = AlgorithmSelector.Explain(kind, DataType.Float32, bytes, JobTopology.FromHostSizes(hosts), Defaults);
+            Assert.Equal(first.Winner, second.Winner);
+            foreach (CandidateCost candidate in first.Candidates.Where(c => c.PredictedSeconds is not null))
+            {
+                Assert.True(first.Winner.PredictedSeconds <= candidate.PredictedSeconds, $"{candidate} beats {first.Winner}");
+            }
+        }
+    }
+
+    [Fact]
+    public void BroadcastUsesTheTreeForSmallAndTheChainForLarge()
+    {
+        JobTopology topology = JobTopology.SingleHost(8, LinkClass.SharedMemory);
+        Assert.Equal(Algorithm.Tree, AlgorithmSelector.Explain(CollectiveKind.Broadcast, DataType.Float32, 1024, topology, Defaults).Winner.Algorithm);
+        Assert.Equal(Algorithm.Ring, AlgorithmSelector.Explain(CollectiveKind.Broadcast, DataType.Float32, 256 << 20, topology, Defaults).Winner.Algorithm);
+    }
+
+    [Fact]
+    public void AForcedAlgorithmWinsOverTheModel()
     {
         AlgorithmOverrides tree = AlgorithmOverrides.Parse("tree");
-        Assert.Equal(Algorithm.Tree, InterimAlgorithmRule.Choose(CollectiveKind.AllReduce, 1 << 30, 8, tree));
-        Assert.Equal(Algorithm.Tree, InterimAlgorithmRule.Choose(CollectiveKind.Broadcast, 1 << 30, 8, tree));
+        JobTopology topology = JobTopology.SingleHost(8, LinkClass.SharedMemory);
+        Assert.Equal(Algorithm.Tree, AlgorithmSelector.Choose(CollectiveKind.AllReduce, DataType.Float32, 1 << 30, topology, Defaults, tree, 1 << 20).Algorithm);
+        Assert.Equal(Algorithm.Tree, AlgorithmSelector.Choose(CollectiveKind.Broadcast, DataType.Float32, 1 << 30, topology, Defaults, tree, 1 << 20).Algorithm);
         // All-gather has no tree: it chooses as usual.
-        Assert.Equal(Algorithm.Ring, InterimAlgorithmRule.Choose(CollectiveKind.AllGather, 1, 8, tree));
+        Assert.Equal(Algorithm.Ring, AlgorithmSelector.Choose(CollectiveKind.AllGather, DataType.Float32, 1, topology, Defaults, tree, 1 << 20).Algorithm);
     }
 
     [Fact]
     public void PairsForceOneCollectiveEach()
     {
         AlgorithmOverrides overrides = AlgorithmOverrides.Parse(" AllReduce = hd ; broadcast:ring ");
-        Assert.Equal(Algorithm.HalvingDoubling, InterimAlgorithmRule.Choose(CollectiveKind.AllReduce, 8, 8, overrides));
-        Assert.Equal(Algorithm.Ring, InterimAlgorithmRule.Choose(CollectiveKind.Broadcast, 8, 8, overrides));
-        Assert.Equal(Algorithm.Tree, InterimAlgorithmRule.Choose(CollectiveKind.Reduce, 8, 8, overrides));
+        Assert.True(overrides.TryGet(CollectiveKind.AllReduce, out Algorithm allReduce));
+        Assert.Equal(Algorithm.HalvingDoubling, allReduce);
+        Assert.True(overrides.TryGet(CollectiveKind.Broadcast, out Algorithm broadcast));
+        Assert.Equal(Algorithm.Ring, broadcast);
+        Assert.False(overrides.TryGet(CollectiveKind.Reduce, out _));
+        Assert.True(AlgorithmOverrides.Parse("allreduce=hierarchical").TryGet(CollectiveKind.AllReduce, out Algorithm hierarchical));
+        Assert.Equal(Algorithm.Hierarchical, hierarchical);
+        Assert.True(AlgorithmOverrides.Parse("allreduce=2d-ring").TryGet(CollectiveKind.AllReduce, out Algorithm twoD));
+        Assert.Equal(Algorithm.TwoDimensionalRing, twoD);
     }
 
     [Theory]

@@ -1,0 +1,90 @@
+using System.Globalization;
+using Collectives.Kernels;
+using Collectives.Topology;
+
+namespace Collectives.Selection;
+
+/// <summary>
+/// Picks the algorithm for a call: the argmin of <see cref="CostModel.Predict"/> over the
+/// collective's algorithms that can run on this topology, ties to the earlier one in
+/// <see cref="AlgorithmCatalog"/>. A pure function of (collective, element type, size,
+/// topology, cost profile, overrides): every rank computes the same answer with no I/O.
+/// </summary>
+public static class AlgorithmSelector
+{
+    /// <summary>The choice for one call; a forced algorithm (COLLECTIVES_ALGO, options) wins when it can run here.</summary>
+    /// <exception cref="ArgumentException">The forced algorithm cannot run on this topology; the message lists those that can.</exception>
+    internal static AlgorithmChoice Choose(CollectiveKind kind, DataType type, long bytes, JobTopology topology, CostProfile profile,
+        AlgorithmOverrides overrides, int chunkBytes)
+    {
+        if (overrides.TryGet(kind, out Algorithm forced))
+        {
+            return new AlgorithmChoice(forced, chunkBytes, 1,
+                CostModel.Predict(kind, forced, type, bytes, topology, profile, chunkBytes) ?? double.NaN);
+        }
+        return Explain(kind, type, bytes, topology, profile, chunkBytes).Winner;
+    }
+
+    /// <summary>Every candidate's predicted time and the winner, for <c>collectives explain</c> and logs.</summary>
+    public static SelectionExplanation Explain(CollectiveKind kind, DataType type, long bytes, JobTopology topology, CostProfile profile,
+        int chunkBytes = CommunicatorOptions.DefaultChunkBytes)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(profile);
+        var candidates = new List<CandidateCost>();
+        CandidateCost? best = null;
+        foreach (Algorithm algorithm in AlgorithmCatalog.For(kind))
+        {
+            if (WhyNot(algorithm, topology) is { } reason)
+            {
+                candidates.Add(new CandidateCost(algorithm, null, reason));
+                continue;
+            }
+            double? seconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunkBytes);
+            var candidate = new CandidateCost(algorithm, seconds, seconds is null ? "no cost formula" : null);
+            candidates.Add(candidate);
+            if (seconds is not null && (best is null || seconds < best.PredictedSeconds))
+            {
+                best = candidate;
+            }
+        }
+        if (best is null)
+        {
+            throw new InvalidOperationException($"No algorithm for {kind} can run on {topology.Summary()}; this is a bug in the catalog.");
+        }
+        var winner = new AlgorithmChoice(best.Algorithm, chunkBytes, 1, best.PredictedSeconds!.Value);
+        return new SelectionExplanation(kind, bytes, candidates, winner, Reason(best, candidates, topology));
+    }
+
+    /// <summary>Why <paramref name="algorithm"/> is not worth considering on <paramref name="topology"/>, or null.</summary>
+    public static string? WhyNot(Algorithm algorithm, JobTopology topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        if (algorithm is Algorithm.Hierarchical or Algorithm.TwoDimensionalRing)
+        {
+            if (topology.Hosts.Count < 2)
+            {
+                return "one host: nothing to split into levels";
+            }
+            if (topology.MaxRanksPerHost < 2)
+            {
+                return "one rank per host: the flat algorithms are the same thing";
+            }
+        }
+        return null;
+    }
+
+    private static string Reason(CandidateCost best, List<CandidateCost> candidates, JobTopology topology)
+    {
+        CandidateCost? second = candidates.Where(c => c.PredictedSeconds is not null && !ReferenceEquals(c, best))
+            .MinBy(c => c.PredictedSeconds);
+        string name = AlgorithmNames.Name(best.Algorithm);
+        if (second is null)
+        {
+            return $"{name} is the only algorithm that runs here";
+        }
+        double ratio = second.PredictedSeconds!.Value / Math.Max(best.PredictedSeconds!.Value, 1e-12);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{name} is predicted {ratio:0.00}× faster than the runner-up {AlgorithmNames.Name(second.Algorithm)} on {topology.Summary()}");
+    }
+}

@@ -1,0 +1,269 @@
+using Collectives.Kernels;
+using Collectives.Topology;
+
+namespace Collectives.Selection;
+
+/// <summary>
+/// Predicted time of each algorithm: its steps, each priced on the actual topology by
+/// <see cref="StepCost"/> (alpha per message, bytes × beta with transfers that leave one host
+/// sharing its network), plus the bytes it reduces × gamma, summed along the critical path.
+/// <c>bytes</c> is the nccl-tests size of the call: the buffer for all-reduce, broadcast and
+/// reduce, the whole output for all-gather, the whole input for reduce-scatter and all-to-all.
+/// Pure: no I/O, the same number on every rank for the same inputs.
+/// </summary>
+public static class CostModel
+{
+    /// <summary>Seconds <paramref name="algorithm"/> should take, or null when it cannot run <paramref name="kind"/> here.</summary>
+    public static double? Predict(CollectiveKind kind, Algorithm algorithm, DataType type, long bytes, JobTopology topology,
+        CostProfile profile, int chunkBytes = CommunicatorOptions.DefaultChunkBytes)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(profile);
+        if (!AlgorithmCatalog.Supports(kind, algorithm))
+        {
+            return null;
+        }
+        int n = topology.Size;
+        if (n == 1)
+        {
+            return 0;
+        }
+        var cost = new StepCost(topology, profile, bytes);
+        int[] all = Enumerable.Range(0, n).ToArray();
+        long chunk = Math.Max(1, Math.Min(chunkBytes, Math.Max(bytes, 1)));
+        return (kind, algorithm) switch
+        {
+            (CollectiveKind.AllReduce, Algorithm.Ring) => RingAllReduce(cost, all, bytes, type),
+            (CollectiveKind.AllReduce, Algorithm.RecursiveDoubling) => RecursiveDoubling(cost, all, bytes, type),
+            (CollectiveKind.AllReduce, Algorithm.HalvingDoubling) => HalvingDoubling(cost, all, bytes, type),
+            (CollectiveKind.AllReduce, Algorithm.Tree) => TreeAllReduce(cost, n, bytes, type, chunk),
+            (CollectiveKind.AllReduce, Algorithm.Hierarchical) => Hierarchical(cost, bytes, type, crossRing: false),
+            (CollectiveKind.AllReduce, Algorithm.TwoDimensionalRing) => Hierarchical(cost, bytes, type, crossRing: true),
+            (CollectiveKind.ReduceScatter, Algorithm.Ring) => ((n - 1) * cost.RingStep(all, bytes / n)) + ((n - 1) * cost.Reduce(bytes / n, type)),
+            (CollectiveKind.AllGather or CollectiveKind.Split, Algorithm.Ring) => (n - 1) * cost.RingStep(all, bytes / n),
+            (CollectiveKind.Broadcast, Algorithm.Ring) => Pipeline(cost, ChainEdges(n), n - 1, bytes, chunk),
+            (CollectiveKind.Broadcast, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk),
+            (CollectiveKind.Reduce, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk) + cost.Reduce(bytes, type),
+            (CollectiveKind.AllToAll, Algorithm.Pairwise) => PairwiseAllToAll(cost, n, bytes),
+            (CollectiveKind.Barrier, Algorithm.Dissemination) => Dissemination(cost, n),
+            _ => null,
+        };
+    }
+
+    private static double RingAllReduce(StepCost cost, IReadOnlyList<int> members, long bytes, DataType type)
+    {
+        int n = members.Count;
+        long block = bytes / n;
+        return (2 * (n - 1) * cost.RingStep(members, block)) + ((n - 1) * cost.Reduce(block, type));
+    }
+
+    // log2 p exchanges of the whole buffer among p = largest power of two ≤ n, after the extra
+    // ranks fold in (one step) and before they get the result back (one more).
+    private static double RecursiveDoubling(StepCost cost, IReadOnlyList<int> members, long bytes, DataType type)
+    {
+        (int p, int extra) = Fold(members.Count);
+        double time = extra > 0 ? (2 * cost.Step(FoldEdges(members, extra), bytes)) + cost.Reduce(bytes, type) : 0;
+        for (int mask = 1; mask < p; mask <<= 1)
+        {
+            time += cost.Step(ExchangeEdges(members, p, extra, mask), bytes) + cost.Reduce(bytes, type);
+        }
+        return time;
+    }
+
+    // Recursive halving (sizes S/2, S/4, ...) then recursive doubling back, folded like above.
+    private static double HalvingDoubling(StepCost cost, IReadOnlyList<int> members, long bytes, DataType type)
+    {
+        (int p, int extra) = Fold(members.Count);
+        double time = extra > 0 ? (2 * cost.Step(FoldEdges(members, extra), bytes)) + cost.Reduce(bytes, type) : 0;
+        long part = bytes;
+        for (int mask = p >> 1; mask >= 1; mask >>= 1)
+        {
+            part /= 2;
+            double step = cost.Step(ExchangeEdges(members, p, extra, mask), part);
+            time += (2 * step) + cost.Reduce(part, type);
+        }
+        return time;
+    }
+
+    // Up and down waves run at once, chunk by chunk: depth to fill the pipe, then one chunk per
+    // step; an inner node feeds two children, so its chunks take twice as long to leave.
+    private static double TreeAllReduce(StepCost cost, int n, long bytes, DataType type, long chunk) =>
+        (2 * Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk)) + cost.Reduce(bytes, type);
+
+    private static double Pipeline(StepCost cost, IReadOnlyList<(int, int)> edges, int depth, long bytes, long chunk)
+    {
+        long chunks = Math.Max(1, (bytes + chunk - 1) / chunk);
+        double perChunk = cost.Step(edges, Math.Min(chunk, bytes));
+        return (depth + chunks - 1) * perChunk;
+    }
+
+    /// <summary>
+    /// Reduce-scatter inside hosts (the largest host sets the pace), an all-reduce across hosts
+    /// of each host's shard by all local ranks at once, all-gather inside hosts. Across hosts the
+    /// host with the fewest ranks is the bottleneck: its ranks own the most pieces.
+    /// </summary>
+    private static double Hierarchical(StepCost cost, long bytes, DataType type, bool crossRing)
+    {
+        JobTopology topology = cost.Topology;
+        double intra = 0;
+        foreach (HostGroup host in topology.Hosts)
+        {
+            int local = host.Count;
+            if (local > 1)
+            {
+                long block = bytes / local;
+                intra = Math.Max(intra, (2 * (local - 1) * cost.RingStep(host.Ranks, block)) + ((local - 1) * cost.Reduce(block, type)));
+            }
+        }
+        int hosts = topology.Hosts.Count;
+        if (hosts == 1)
+        {
+            return intra;
+        }
+        // One group per local index, every local rank of a host at once, so their transfers
+        // share each host's network in the step pricing.
+        int maxLocal = topology.MaxRanksPerHost;
+        int minLocal = topology.Hosts.Min(h => h.Count);
+        long shard = bytes / maxLocal;
+        double across = crossRing
+            ? RingAllReduceConcurrent(cost, topology, maxLocal, minLocal, shard, type)
+            : HalvingDoublingConcurrent(cost, topology, maxLocal, minLocal, shard, type);
+        return intra + across;
+    }
+
+    // One cross-host ring all-reduce of a shard per local index, all running at once.
+    private static double RingAllReduceConcurrent(StepCost cost, JobTopology topology, int maxLocal, int minLocal, long shard, DataType type)
+    {
+        int hosts = topology.Hosts.Count;
+        var transfers = new List<(int, int)>();
+        for (int j = 0; j < maxLocal; j++)
+        {
+            for (int h = 0; h < hosts; h++)
+            {
+                HostGroup from = topology.Hosts[h], to = topology.Hosts[(h + 1) % hosts];
+                transfers.Add((from.Ranks[j % from.Count], to.Ranks[j % to.Count]));
+            }
+        }
+        long block = shard / hosts;
+        int steps = 2 * (hosts - 1);
+        return (steps * cost.Step(transfers, block)) + ((hosts - 1) * cost.Reduce(block, type)) + SequentialGroups(cost, topology, maxLocal, minLocal, steps);
+    }
+
+    // One cross-host halving-doubling all-reduce of a shard per local index, all running at once.
+    private static double HalvingDoublingConcurrent(StepCost cost, JobTopology topology, int maxLocal, int minLocal, long shard, DataType type)
+    {
+        int hosts = topology.Hosts.Count;
+        (int p, int extra) = Fold(hosts);
+        double time = 0;
+        if (extra > 0)
+        {
+            var fold = new List<(int, int)>();
+            for (int j = 0; j < maxLocal; j++)
+            {
+                fold.AddRange(FoldEdges(GroupOf(topology, j), extra));
+            }
+            time += (2 * cost.Step(fold, shard)) + cost.Reduce(shard, type);
+        }
+        long part = shard;
+        for (int mask = p >> 1; mask >= 1; mask >>= 1)
+        {
+            part /= 2;
+            var exchange = new List<(int, int)>();
+            for (int j = 0; j < maxLocal; j++)
+            {
+                exchange.AddRange(ExchangeEdges(GroupOf(topology, j), p, extra, mask));
+            }
+            time += (2 * cost.Step(exchange, part)) + cost.Reduce(part, type);
+        }
+        int steps = (2 * (31 - int.LeadingZeroCount(p))) + (extra > 0 ? 2 : 0);
+        return time + SequentialGroups(cost, topology, maxLocal, minLocal, steps);
+    }
+
+    // All groups are priced as if they ran at once (the step pricing shares each host's network
+    // and each rank's sends among them, which is what bandwidth sees). A rank of a small host
+    // that owns several pieces runs their groups one after another, paying their latencies in
+    // turn: add those rounds' alphas.
+    private static double SequentialGroups(StepCost cost, JobTopology topology, int maxLocal, int minLocal, int steps)
+    {
+        int rounds = (maxLocal + minLocal - 1) / minLocal;
+        return (rounds - 1) * steps * cost.Alpha(topology.InterHostClass ?? LinkClass.Tcp);
+    }
+
+    private static int[] GroupOf(JobTopology topology, int localIndex) =>
+        topology.Hosts.Select(h => h.Ranks[localIndex % h.Count]).ToArray();
+
+    private static double PairwiseAllToAll(StepCost cost, int n, long bytes)
+    {
+        double time = 0;
+        for (int step = 1; step < n; step++)
+        {
+            var transfers = new (int, int)[n];
+            for (int r = 0; r < n; r++)
+            {
+                transfers[r] = (r, (r + step) % n);
+            }
+            time += cost.Step(transfers, bytes / n);
+        }
+        return time;
+    }
+
+    private static double Dissemination(StepCost cost, int n)
+    {
+        double time = 0;
+        for (int distance = 1; distance < n; distance <<= 1)
+        {
+            var transfers = new (int, int)[n];
+            for (int r = 0; r < n; r++)
+            {
+                transfers[r] = (r, (r + distance) % n);
+            }
+            time += cost.Step(transfers, 0);
+        }
+        return time;
+    }
+
+    private static (int Active, int Extra) Fold(int n)
+    {
+        int p = 1 << (31 - int.LeadingZeroCount(n));
+        return (p, n - p);
+    }
+
+    // Member 2i hands its data to 2i+1 for i < extra (PowerOfTwoFold).
+    private static List<(int, int)> FoldEdges(IReadOnlyList<int> members, int extra)
+    {
+        var edges = new List<(int, int)>();
+        for (int i = 0; i < extra; i++)
+        {
+            edges.Add((members[2 * i], members[(2 * i) + 1]));
+        }
+        return edges;
+    }
+
+    // Every active member swaps with the one across bit <paramref name="mask"/> of its virtual rank.
+    private static List<(int, int)> ExchangeEdges(IReadOnlyList<int> members, int p, int extra, int mask)
+    {
+        var edges = new List<(int, int)>();
+        for (int v = 0; v < p; v++)
+        {
+            edges.Add((members[Real(v, extra)], members[Real(v ^ mask, extra)]));
+        }
+        return edges;
+    }
+
+    private static int Real(int virtualRank, int extra) => virtualRank < extra ? (2 * virtualRank) + 1 : virtualRank + extra;
+
+    private static List<(int, int)> ChainEdges(int n) => Enumerable.Range(0, n - 1).Select(r => (r, r + 1)).ToList();
+
+    // A binary heap rooted at 0: node v feeds 2v+1 and 2v+2.
+    private static List<(int, int)> TreeEdges(int n)
+    {
+        var edges = new List<(int, int)>();
+        for (int v = 1; v < n; v++)
+        {
+            edges.Add(((v - 1) / 2, v));
+        }
+        return edges;
+    }
+
+    private static int TreeDepth(int n) => 32 - int.LeadingZeroCount(n);
+}

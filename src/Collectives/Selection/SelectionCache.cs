@@ -1,0 +1,54 @@
+using Collectives.Kernels;
+using Collectives.Topology;
+
+namespace Collectives.Selection;
+
+/// <summary>
+/// One communicator's selector, remembered per (collective, element type, size): pricing every
+/// candidate on the topology costs microseconds, a training loop repeats the same sizes, and a
+/// small all-reduce must not pay it each time. Thread-safe; bounded (cleared when full).
+/// </summary>
+internal sealed class SelectionCache
+{
+    private const int Capacity = 4096;
+
+    private readonly JobTopology _topology;
+    private readonly CostProfile _profile;
+    private readonly AlgorithmOverrides _overrides;
+    private readonly int _chunkBytes;
+    private readonly Dictionary<(CollectiveKind, DataType, long), AlgorithmChoice> _choices = [];
+    private readonly Lock _gate = new();
+
+    public SelectionCache(JobTopology topology, CostProfile profile, AlgorithmOverrides overrides, int chunkBytes)
+    {
+        _topology = topology;
+        _profile = profile;
+        _overrides = overrides;
+        _chunkBytes = chunkBytes;
+    }
+
+    public CostProfile Profile => _profile;
+
+    public Algorithm Choose(CollectiveKind kind, DataType type, long bytes) => ChooseFull(kind, type, bytes).Algorithm;
+
+    public AlgorithmChoice ChooseFull(CollectiveKind kind, DataType type, long bytes)
+    {
+        lock (_gate)
+        {
+            if (_choices.TryGetValue((kind, type, bytes), out AlgorithmChoice known))
+            {
+                return known;
+            }
+        }
+        AlgorithmChoice choice = AlgorithmSelector.Choose(kind, type, bytes, _topology, _profile, _overrides, _chunkBytes);
+        lock (_gate)
+        {
+            if (_choices.Count >= Capacity)
+            {
+                _choices.Clear();
+            }
+            _choices[(kind, type, bytes)] = choice;
+        }
+        return choice;
+    }
+}
