@@ -33,8 +33,9 @@ public sealed partial class Communicator
             CheckOutputLength(output.Length, input.Length, Operation, "the input's length");
             bool inPlace = IsInPlace(input.Span, output.Span, 0, Operation, "output is the input buffer itself");
             int bytes = ByteLength<T>(input.Length, Operation);
-            var call = new CollectiveCall(CollectiveKind.AllReduce, type, op, Choose(CollectiveKind.AllReduce, type, bytes), 0,
-                input.Length, InputBytes(slot, input), OutputBytes(slot, output[..input.Length]), inPlace);
+            AlgorithmChoice choice = _selections.ChooseFull(CollectiveKind.AllReduce, type, bytes);
+            var call = new CollectiveCall(CollectiveKind.AllReduce, type, op, choice.Algorithm, 0,
+                input.Length, InputBytes(slot, input), OutputBytes(slot, output[..input.Length]), inPlace, Channels: choice.Channels);
             return RunAsync(slot, call, cancellationToken);
         }
         catch (ArgumentException e)

@@ -28,6 +28,7 @@ public sealed partial class Communicator
             Algorithm = job.Algorithm,
             Timeout = job.Timeout ?? CommunicatorOptions.DefaultTimeout,
             CostProfile = CostProfileLoader.Load(Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile)),
+            Channels = ChannelsFromEnvironment(),
         };
         return ConnectAsync(options, cancellationToken);
     }
@@ -54,6 +55,7 @@ public sealed partial class Communicator
         List<ITransport> transports = TransportCatalog.Create(job.Transports ?? TransportCatalog.DefaultOrder, job,
             forced: job.Transports is not null);
         var links = new IPeerLink?[job.Size];
+        IPeerLink?[][] extraChannels = Enumerable.Range(1, options.Channels - 1).Select(_ => new IPeerLink?[job.Size]).ToArray();
         try
         {
             var endpoint = new TransportEndpoint(credentials, job.Rank, job.Size, hostId, options.Timeout);
@@ -79,6 +81,11 @@ public sealed partial class Communicator
                     try
                     {
                         links[peer] = await provider.ConnectAsync(new LinkKey(id, job.Rank, peer), cancellationToken).ConfigureAwait(false);
+                        for (int channel = 1; channel < options.Channels; channel++)
+                        {
+                            extraChannels[channel - 1][peer] = await provider.ConnectAsync(
+                                new LinkKey(ChannelId(id, channel), job.Rank, peer), cancellationToken).ConfigureAwait(false);
+                        }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -109,12 +116,12 @@ public sealed partial class Communicator
                         $"Rank {job.Rank}: the topology given describes {topology.Size} ranks but the job has {job.Size}."), nameof(options));
                 }
                 return new Communicator(job.Rank, job.Size, links, id, Enumerable.Range(0, job.Size).ToArray(), options, overrides, provider,
-                    topology, owned: transports, transportOf: peer => provider.TransportFor(peer)?.Name);
+                    topology, owned: transports, transportOf: peer => provider.TransportFor(peer)?.Name, extraChannels: extraChannels);
             }
         }
         catch
         {
-            foreach (IPeerLink? link in links)
+            foreach (IPeerLink? link in links.Concat(extraChannels.SelectMany(channel => channel)))
             {
                 if (link is not null)
                 {
@@ -127,6 +134,21 @@ public sealed partial class Communicator
             }
             throw;
         }
+    }
+
+    // COLLECTIVES_CHANNELS: link sets per peer (1 when unset).
+    private static int ChannelsFromEnvironment()
+    {
+        string? text = Environment.GetEnvironmentVariable(EnvironmentVariables.Channels);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return 1;
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int channels) && channels is >= 1 and <= CommunicatorOptions.MaxChannels
+            ? channels
+            : throw new JobEnvironmentException($"{EnvironmentVariables.Channels} is not a channel count.",
+                [new(EnvironmentVariables.Channels, text)],
+                string.Create(CultureInfo.InvariantCulture, $"{EnvironmentVariables.Channels} from 1 to {CommunicatorOptions.MaxChannels}, or unset for 1."));
     }
 
     /// <summary>The transport the link to <paramref name="peer"/> runs on ("shm", "tcp", "inprocess"), or null for this rank itself.</summary>

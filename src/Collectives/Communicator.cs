@@ -25,6 +25,8 @@ namespace Collectives;
 public sealed partial class Communicator : IAsyncDisposable
 {
     private readonly IPeerLink?[] _links;
+    // Channels 1..C−1: one more link to every peer each, for rings that run side by side.
+    private readonly IPeerLink?[][] _extraChannels;
     private readonly int[] _endpoints;
     private readonly ILinkProvider _linkProvider;
     private readonly AlgorithmOverrides _overrides;
@@ -46,11 +48,13 @@ public sealed partial class Communicator : IAsyncDisposable
 
     private Communicator(int rank, int size, IPeerLink?[] links, ulong id, int[] endpoints, CommunicatorOptions options,
         AlgorithmOverrides overrides, ILinkProvider linkProvider, JobTopology topology, IReadOnlyList<IAsyncDisposable>? owned = null,
-        Func<int, string?>? transportOf = null)
+        Func<int, string?>? transportOf = null, IPeerLink?[][]? extraChannels = null)
     {
+        _extraChannels = extraChannels ?? [];
         Topology = topology;
         _hosts = new HostLayout(Enumerable.Range(0, size).Select(topology.HostOf).ToArray());
-        _selections = new SelectionCache(topology, options.CostProfile ?? CostDefaults.Profile, overrides, options.ChunkBytes);
+        _selections = new SelectionCache(topology, options.CostProfile ?? CostDefaults.Profile, overrides, options.ChunkBytes,
+            1 + _extraChannels.Length);
         _owned = owned ?? [];
         _transportOf = transportOf ?? (_ => linkProvider.Name);
         Rank = rank;
@@ -120,16 +124,21 @@ public sealed partial class Communicator : IAsyncDisposable
         var group = new Communicator[size];
         for (int rank = 0; rank < size; rank++)
         {
-            var links = new IPeerLink?[size];
-            for (int peer = 0; peer < size; peer++)
+            var channels = new IPeerLink?[optionsPerRank[rank].Channels][];
+            for (int channel = 0; channel < channels.Length; channel++)
             {
-                if (peer != rank)
+                channels[channel] = new IPeerLink?[size];
+                for (int peer = 0; peer < size; peer++)
                 {
-                    // In-process links are made on the spot; the ValueTask is already complete.
-                    links[peer] = fabric.ConnectAsync(new LinkKey(id, rank, peer)).Result;
+                    if (peer != rank)
+                    {
+                        // In-process links are made on the spot; the ValueTask is already complete.
+                        channels[channel][peer] = fabric.ConnectAsync(new LinkKey(ChannelId(id, channel), rank, peer)).Result;
+                    }
                 }
             }
-            group[rank] = new Communicator(rank, size, links, id, endpoints, optionsPerRank[rank], overrides[rank], fabric, topologies[rank]);
+            group[rank] = new Communicator(rank, size, channels[0], id, endpoints, optionsPerRank[rank], overrides[rank], fabric, topologies[rank],
+                extraChannels: channels[1..]);
         }
         return group;
     }
@@ -160,21 +169,28 @@ public sealed partial class Communicator : IAsyncDisposable
         members.Sort();
         int childRank = members.FindIndex(m => m.Rank == Rank);
         ulong childId = Mix(Mix(_id, (ulong)sequence), (ulong)color);
-        var links = new IPeerLink?[members.Count];
         int[] endpoints = new int[members.Count];
         for (int i = 0; i < members.Count; i++)
         {
             endpoints[i] = _endpoints[members[i].Rank];
-            if (i != childRank)
+        }
+        var channels = new IPeerLink?[1 + _extraChannels.Length][];
+        for (int channel = 0; channel < channels.Length; channel++)
+        {
+            channels[channel] = new IPeerLink?[members.Count];
+            for (int i = 0; i < members.Count; i++)
             {
-                links[i] = await _linkProvider.ConnectAsync(new LinkKey(childId, _endpoints[Rank], endpoints[i]), cancellationToken)
-                    .ConfigureAwait(false);
+                if (i != childRank)
+                {
+                    channels[channel][i] = await _linkProvider.ConnectAsync(
+                        new LinkKey(ChannelId(childId, channel), _endpoints[Rank], endpoints[i]), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         Func<int, string?> parentTransport = _transportOf;
         int[] memberRanks = members.Select(m => m.Rank).ToArray();
-        return new Communicator(childRank, members.Count, links, childId, endpoints, Options, _overrides, _linkProvider,
-            Topology.Subset(memberRanks), transportOf: peer => parentTransport(memberRanks[peer]));
+        return new Communicator(childRank, members.Count, channels[0], childId, endpoints, Options, _overrides, _linkProvider,
+            Topology.Subset(memberRanks), transportOf: peer => parentTransport(memberRanks[peer]), extraChannels: channels[1..]);
     }
 
     /// <summary>
@@ -205,7 +221,7 @@ public sealed partial class Communicator : IAsyncDisposable
             slot?.Dispose();
         }
         _scratch.Release();
-        foreach (IPeerLink? link in _links)
+        foreach (IPeerLink? link in _links.Concat(_extraChannels.SelectMany(links => links)))
         {
             if (link is not null)
             {
@@ -223,7 +239,7 @@ public sealed partial class Communicator : IAsyncDisposable
     private void FailLinks(AbortReason reason)
     {
         Interlocked.CompareExchange(ref _broken, reason, null);
-        foreach (IPeerLink? link in _links)
+        foreach (IPeerLink? link in _links.Concat(_extraChannels.SelectMany(links => links)))
         {
             link?.Abort(reason);
         }
@@ -233,12 +249,16 @@ public sealed partial class Communicator : IAsyncDisposable
     {
         CollectiveContext? context = null;
         context = new CollectiveContext(Rank, Size, _links, _id, _epoch, _scratch, Options.ChunkBytes,
-            error => FailLinks(ReasonFor(error, context!.Describe())), receiveSide)
+            error => FailLinks(ReasonFor(error, context!.Describe())), receiveSide, _extraChannels)
         {
             Hosts = _hosts,
         };
         return new OperationSlot(context, FailLinks);
     }
+
+    /// <summary>The id channel <paramref name="channel"/>'s links are made under: the communicator's own for channel 0.</summary>
+    internal static ulong ChannelId(ulong communicatorId, int channel) =>
+        channel == 0 ? communicatorId : Mix(communicatorId, 0xC4A7E1UL + (ulong)channel);
 
     /// <summary>SplitMix64's finaliser: spreads parent id, sequence and color over a fresh id.</summary>
     private static ulong Mix(ulong a, ulong b)

@@ -61,6 +61,17 @@ public sealed record CommunicatorOptions
     public Collectives.Topology.JobTopology? Topology { get; init; }
 
     /// <summary>
+    /// Link sets to open to every peer (1 to <see cref="MaxChannels"/>): large ring all-reduces
+    /// may be split across this many rings running side by side when the cost profile says one
+    /// connection cannot fill a link (its link class's Streams). Each channel costs one more
+    /// connection (or shared-memory segment) per peer. Every rank must use the same value.
+    /// </summary>
+    public int Channels { get; init; } = 1;
+
+    /// <summary>Most channels a communicator may open.</summary>
+    public const int MaxChannels = 8;
+
+    /// <summary>
     /// Alpha, beta and gamma the selector prices algorithms with: a profile written by
     /// <c>collectives tune</c> (COLLECTIVES_TUNE_FILE) or null for the built-in defaults. Every
     /// rank must use the same one, or ranks may pick different algorithms (a clear mismatch error).
@@ -84,6 +95,11 @@ public sealed record CommunicatorOptions
         {
             throw new ArgumentOutOfRangeException(nameof(ChunkBytes), ChunkBytes, string.Create(CultureInfo.InvariantCulture,
                 $"CommunicatorOptions.ChunkBytes must be between {MinChunkBytes} and {TransportLimits.MaxFramePayload} (the largest frame every transport carries)."));
+        }
+        if (Channels is < 1 or > MaxChannels)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Channels), Channels, string.Create(CultureInfo.InvariantCulture,
+                $"CommunicatorOptions.Channels must be between 1 and {MaxChannels}."));
         }
         return AlgorithmOverrides.Parse(Algorithm);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Collectives.Bootstrap;
 using Collectives.Cli.CommandLine;
+using Collectives.Connection;
 using Collectives.Cli.Perf;
 using Collectives.Kernels;
 using Collectives.Selection;

@@ -5,6 +5,8 @@ internal static class AlgorithmRunner
 {
     public static ValueTask RunAsync(CollectiveContext c, in CollectiveCall call) => (call.Kind, call.Algorithm) switch
     {
+        (CollectiveKind.AllReduce, Algorithm.Ring) when call.Channels > 1 =>
+            MultiChannelRingAllReduce.RunAsync(c, call.Input, call.Output, call.Count, call.Channels),
         (CollectiveKind.AllReduce, Algorithm.Ring) => RingAllReduce.RunAsync(c, call.Input, call.Output, call.Count),
         (CollectiveKind.AllReduce, Algorithm.Tree) => TreeAllReduce.RunAsync(c, call.Input, call.Output, call.Count),
         (CollectiveKind.AllReduce, Algorithm.HalvingDoubling) => HalvingDoublingAllReduce.RunAsync(c, call.Input, call.Output, call.Count),

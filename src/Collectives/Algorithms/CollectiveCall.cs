@@ -6,7 +6,8 @@ namespace Collectives.Algorithms;
 /// <summary>
 /// One validated call, in bytes: what the communicator hands to <see cref="AlgorithmRunner"/>.
 /// <see cref="Count"/> is the count in the fingerprint: elements per rank for reduce-scatter,
-/// all-gather and all-to-all; the whole buffer otherwise.
+/// all-gather and all-to-all; the whole buffer otherwise. <see cref="Channels"/> is how many
+/// parallel rings (separate link sets) the selector split the call across.
 /// </summary>
 internal readonly record struct CollectiveCall(
     CollectiveKind Kind,
@@ -18,7 +19,8 @@ internal readonly record struct CollectiveCall(
     ReadOnlyMemory<byte> Input,
     Memory<byte> Output,
     bool InPlace = false,
-    int Peer = -1)
+    int Peer = -1,
+    int Channels = 1)
 {
     public OperationFingerprint Fingerprint => new(Kind, DataType, Op, Algorithm, Root, Count);
 }

@@ -15,6 +15,9 @@ namespace Collectives.Algorithms;
 internal sealed class CollectiveContext
 {
     private readonly IPeerLink?[] _links;
+    // Every channel's links (channel 0 is _links); views of other channels are made from these.
+    private readonly IPeerLink?[][] _channels;
+    private readonly int _channel;
     // Each link as a direct receiver (or null), looked up once: an interface cast per frame
     // showed up in small-message profiles. Links are all connected before a context exists.
     private readonly IDirectReceive?[] _direct;
@@ -31,8 +34,9 @@ internal sealed class CollectiveContext
     private int _awaitingSendTo = -1;
 
     public CollectiveContext(int rank, int size, IPeerLink?[] links, ulong communicatorId, uint epoch,
-        ScratchArena scratch, int chunkBytes, Action<Exception> fail, bool receiveSide = false)
+        ScratchArena scratch, int chunkBytes, Action<Exception> fail, bool receiveSide = false, IPeerLink?[][]? extraChannels = null)
     {
+        _channels = [links, .. extraChannels ?? []];
         ReceiveSide = receiveSide;
         Rank = rank;
         Size = size;
@@ -49,7 +53,7 @@ internal sealed class CollectiveContext
         DividesAverage = true;
     }
 
-    private CollectiveContext(CollectiveContext parent, int[] members, long offsetBase)
+    private CollectiveContext(CollectiveContext parent, int[] members, long offsetBase, int? channel = null)
     {
         int self = Array.IndexOf(members, parent.GlobalRank);
         if (self < 0 || members.Distinct().Count() != members.Length)
@@ -62,8 +66,10 @@ internal sealed class CollectiveContext
         Size = members.Length;
         GlobalRank = parent.GlobalRank;
         _globalOf = members.Select(m => parent._globalOf[m]).ToArray();
-        _links = members.Select(m => parent._links[m]).ToArray();
-        _direct = members.Select(m => parent._direct[m]).ToArray();
+        _channels = parent._channels.Select(links => members.Select(m => links[m]).ToArray()).ToArray();
+        _channel = channel ?? parent._channel; // a group inside a channel stays on that channel
+        _links = _channels[_channel];
+        _direct = Array.ConvertAll(_links, link => link as IDirectReceive);
         _offsetBase = parent._offsetBase + offsetBase;
         CommunicatorId = parent.CommunicatorId;
         Epoch = parent.Epoch;
@@ -86,6 +92,21 @@ internal sealed class CollectiveContext
     /// A group never divides for Avg: the caller finishes the average once, by the full size.
     /// </summary>
     public CollectiveContext Group(int[] members, long offsetBase) => new(this, members, offsetBase);
+
+    /// <summary>How many link sets (parallel rings) this context can use.</summary>
+    public int ChannelCount => _channels.Length;
+
+    /// <summary>
+    /// This call over channel <paramref name="channel"/>'s links (a separate connection to every
+    /// peer), offsets shifted by <paramref name="offsetBase"/>: channels run at once without their
+    /// frames meeting on one link. Like a group view it never divides for Avg.
+    /// </summary>
+    public CollectiveContext Channel(int channel, long offsetBase)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(channel);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(channel, ChannelCount);
+        return new(this, Enumerable.Range(0, Size).ToArray(), offsetBase, channel);
+    }
 
     /// <summary>This rank's number in the communicator (Rank is the group's in a <see cref="Group"/> view).</summary>
     public int GlobalRank { get; }

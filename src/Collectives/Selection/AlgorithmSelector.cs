@@ -15,19 +15,20 @@ public static class AlgorithmSelector
     /// <summary>The choice for one call; a forced algorithm (COLLECTIVES_ALGO, options) wins when it can run here.</summary>
     /// <exception cref="ArgumentException">The forced algorithm cannot run on this topology; the message lists those that can.</exception>
     internal static AlgorithmChoice Choose(CollectiveKind kind, DataType type, long bytes, JobTopology topology, CostProfile profile,
-        AlgorithmOverrides overrides, int chunkBytes)
+        AlgorithmOverrides overrides, int chunkBytes, int maxChannels = 1)
     {
         if (overrides.TryGet(kind, out Algorithm forced))
         {
-            return new AlgorithmChoice(forced, chunkBytes, 1,
-                CostModel.Predict(kind, forced, type, bytes, topology, profile, chunkBytes) ?? double.NaN);
+            int channels = CostModel.UsesChannels(kind, forced) ? BestChannels(kind, forced, type, bytes, topology, profile, chunkBytes, maxChannels) : 1;
+            return new AlgorithmChoice(forced, chunkBytes, channels,
+                CostModel.Predict(kind, forced, type, bytes, topology, profile, chunkBytes, channels) ?? double.NaN);
         }
-        return Explain(kind, type, bytes, topology, profile, chunkBytes).Winner;
+        return Explain(kind, type, bytes, topology, profile, chunkBytes, maxChannels).Winner;
     }
 
     /// <summary>Every candidate's predicted time and the winner, for <c>collectives explain</c> and logs.</summary>
     public static SelectionExplanation Explain(CollectiveKind kind, DataType type, long bytes, JobTopology topology, CostProfile profile,
-        int chunkBytes = CommunicatorOptions.DefaultChunkBytes)
+        int chunkBytes = CommunicatorOptions.DefaultChunkBytes, int maxChannels = 1)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(profile);
@@ -40,8 +41,9 @@ public static class AlgorithmSelector
                 candidates.Add(new CandidateCost(algorithm, null, reason));
                 continue;
             }
-            double? seconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunkBytes);
-            var candidate = new CandidateCost(algorithm, seconds, seconds is null ? "no cost formula" : null);
+            int channels = CostModel.UsesChannels(kind, algorithm) ? BestChannels(kind, algorithm, type, bytes, topology, profile, chunkBytes, maxChannels) : 1;
+            double? seconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunkBytes, channels);
+            var candidate = new CandidateCost(algorithm, seconds, seconds is null ? "no cost formula" : null, channels);
             candidates.Add(candidate);
             if (seconds is not null && (best is null || seconds < best.PredictedSeconds))
             {
@@ -52,9 +54,33 @@ public static class AlgorithmSelector
         {
             throw new InvalidOperationException($"No algorithm for {kind} can run on {topology.Summary()}; this is a bug in the catalog.");
         }
-        var winner = new AlgorithmChoice(best.Algorithm, chunkBytes, 1, best.PredictedSeconds!.Value);
+        var winner = new AlgorithmChoice(best.Algorithm, chunkBytes, best.Channels, best.PredictedSeconds!.Value);
         return new SelectionExplanation(kind, bytes, candidates, winner, Reason(best, candidates, topology));
     }
+
+    /// <summary>
+    /// The channel count (1, 2, 4, ... up to <paramref name="maxChannels"/>) with the lowest
+    /// predicted time; ties go to fewer channels, which cost fewer connections. A channel gets
+    /// at least <see cref="MinBytesPerChannel"/>, below which its frames cost more than they carry.
+    /// </summary>
+    private static int BestChannels(CollectiveKind kind, Algorithm algorithm, DataType type, long bytes, JobTopology topology,
+        CostProfile profile, int chunkBytes, int maxChannels)
+    {
+        int best = 1;
+        double bestSeconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunkBytes, 1) ?? double.MaxValue;
+        for (int channels = 2; channels <= maxChannels && bytes / channels >= MinBytesPerChannel; channels *= 2)
+        {
+            double seconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunkBytes, channels) ?? double.MaxValue;
+            if (seconds < bestSeconds)
+            {
+                (best, bestSeconds) = (channels, seconds);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Smallest part of a call worth a channel of its own.</summary>
+    public const long MinBytesPerChannel = 256 << 10;
 
     /// <summary>Why <paramref name="algorithm"/> is not worth considering on <paramref name="topology"/>, or null.</summary>
     public static string? WhyNot(Algorithm algorithm, JobTopology topology)

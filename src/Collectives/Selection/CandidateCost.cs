@@ -1,4 +1,4 @@
 namespace Collectives.Selection;
 
-/// <summary>One algorithm the selector considered and its predicted time (null: it cannot run here, with the reason).</summary>
-public sealed record CandidateCost(Algorithm Algorithm, double? PredictedSeconds, string? Unavailable = null);
+/// <summary>One algorithm the selector considered, its predicted time (null: it cannot run here, with the reason) and its best channel count.</summary>
+public sealed record CandidateCost(Algorithm Algorithm, double? PredictedSeconds, string? Unavailable = null, int Channels = 1);

@@ -15,7 +15,7 @@ public static class CostModel
 {
     /// <summary>Seconds <paramref name="algorithm"/> should take, or null when it cannot run <paramref name="kind"/> here.</summary>
     public static double? Predict(CollectiveKind kind, Algorithm algorithm, DataType type, long bytes, JobTopology topology,
-        CostProfile profile, int chunkBytes = CommunicatorOptions.DefaultChunkBytes)
+        CostProfile profile, int chunkBytes = CommunicatorOptions.DefaultChunkBytes, int channels = 1)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(profile);
@@ -33,7 +33,7 @@ public static class CostModel
         long chunk = Math.Max(1, Math.Min(chunkBytes, Math.Max(bytes, 1)));
         return (kind, algorithm) switch
         {
-            (CollectiveKind.AllReduce, Algorithm.Ring) => RingAllReduce(cost, all, bytes, type),
+            (CollectiveKind.AllReduce, Algorithm.Ring) => channels > 1 ? MultiChannelRing(cost, all, bytes, type, channels) : RingAllReduce(cost, all, bytes, type),
             (CollectiveKind.AllReduce, Algorithm.RecursiveDoubling) => RecursiveDoubling(cost, all, bytes, type),
             (CollectiveKind.AllReduce, Algorithm.HalvingDoubling) => HalvingDoubling(cost, all, bytes, type),
             (CollectiveKind.AllReduce, Algorithm.Tree) => TreeAllReduce(cost, n, bytes, type, chunk),
@@ -56,6 +56,28 @@ public static class CostModel
         long block = bytes / n;
         return (2 * (n - 1) * cost.RingStep(members, block)) + ((n - 1) * cost.Reduce(block, type));
     }
+
+    /// <summary>Whether <paramref name="algorithm"/> of <paramref name="kind"/> can split across channels.</summary>
+    public static bool UsesChannels(CollectiveKind kind, Algorithm algorithm) => kind == CollectiveKind.AllReduce && algorithm == Algorithm.Ring;
+
+    // C rings side by side on 1/C of the buffer each, odd ones turning the other way: every rank
+    // sends C transfers per step, which share its bandwidth unless the link runs several streams.
+    private static double MultiChannelRing(StepCost cost, IReadOnlyList<int> members, long bytes, DataType type, int channels)
+    {
+        int n = members.Count;
+        var transfers = new List<(int, int)>();
+        for (int channel = 0; channel < channels; channel++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                transfers.Add(channel % 2 == 0 ? (members[i], members[(i + 1) % n]) : (members[i], members[Partition(i - 1, n)]));
+            }
+        }
+        long block = bytes / n / channels;
+        return (2 * (n - 1) * cost.Step(transfers, block)) + ((n - 1) * cost.Reduce(bytes / n, type));
+    }
+
+    private static int Partition(int value, int n) => ((value % n) + n) % n;
 
     // log2 p exchanges of the whole buffer among p = largest power of two ≤ n, after the extra
     // ranks fold in (one step) and before they get the result back (one more).
@@ -265,5 +287,6 @@ public static class CostModel
         return edges;
     }
 
-    private static int TreeDepth(int n) => 32 - int.LeadingZeroCount(n);
+    // Hops from the root to the deepest leaf of the heap: ⌊log2 n⌋.
+    private static int TreeDepth(int n) => 31 - int.LeadingZeroCount(n);
 }

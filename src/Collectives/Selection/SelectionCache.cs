@@ -16,11 +16,13 @@ internal sealed class SelectionCache
     private readonly CostProfile _profile;
     private readonly AlgorithmOverrides _overrides;
     private readonly int _chunkBytes;
+    private readonly int _maxChannels;
     private readonly Dictionary<(CollectiveKind, DataType, long), AlgorithmChoice> _choices = [];
     private readonly Lock _gate = new();
 
-    public SelectionCache(JobTopology topology, CostProfile profile, AlgorithmOverrides overrides, int chunkBytes)
+    public SelectionCache(JobTopology topology, CostProfile profile, AlgorithmOverrides overrides, int chunkBytes, int maxChannels)
     {
+        _maxChannels = maxChannels;
         _topology = topology;
         _profile = profile;
         _overrides = overrides;
@@ -40,7 +42,7 @@ internal sealed class SelectionCache
                 return known;
             }
         }
-        AlgorithmChoice choice = AlgorithmSelector.Choose(kind, type, bytes, _topology, _profile, _overrides, _chunkBytes);
+        AlgorithmChoice choice = AlgorithmSelector.Choose(kind, type, bytes, _topology, _profile, _overrides, _chunkBytes, _maxChannels);
         lock (_gate)
         {
             if (_choices.Count >= Capacity)

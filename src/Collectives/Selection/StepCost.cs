@@ -59,7 +59,8 @@ internal sealed class StepCost
             }
             LinkCost cost = _profile.For(_topology.LinkBetween(from, to));
             int a = _topology.HostOf(from), b = _topology.HostOf(to);
-            int sharing = Math.Max(_fanOut[from], a == b ? 1 : Math.Max(_egress[a], _ingress[b]));
+            int concurrent = Math.Max(_fanOut[from], a == b ? 1 : Math.Max(_egress[a], _ingress[b]));
+            int sharing = Math.Max(1, (concurrent + cost.Streams - 1) / cost.Streams);
             slowest = Math.Max(slowest, cost.Alpha + (bytes * cost.Beta.At(_workingSet) * sharing));
         }
         return slowest;

@@ -18,6 +18,7 @@ public static class EnvironmentVariables
     public const string LogLevel = "COLLECTIVES_LOG_LEVEL";
     public const string TcpAddress = "COLLECTIVES_TCP_ADDRESS";
     public const string TuneFile = "COLLECTIVES_TUNE_FILE";
+    public const string Channels = "COLLECTIVES_CHANNELS";
 
     // torchrun (torch.distributed.run). MASTER_PORT is torchrun's own store: never bind it.
     public const string TorchRank = "RANK";
@@ -57,7 +58,7 @@ public static class EnvironmentVariables
     /// <summary>Every variable above, in the order an error message lists those it found.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile,
+        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile, Channels,
         TorchRank, TorchWorldSize, TorchLocalRank, TorchLocalWorldSize, MasterAddr, MasterPort, TorchRunId,
         OmpiRank, OmpiSize, OmpiLocalRank, OmpiLocalSize, OmpiJobId, OmpiOrteJobId, PmixNamespace, OmpiLauncherUri,
         PmiRank, PmiSize, MpichLocalRank, MpichLocalSize,

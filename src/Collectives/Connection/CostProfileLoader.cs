@@ -1,6 +1,6 @@
 using Collectives.Selection;
 
-namespace Collectives.Bootstrap;
+namespace Collectives.Connection;
 
 /// <summary>Reads the cost profile a job runs with: the tune file when one is named (COLLECTIVES_TUNE_FILE), else the built-in defaults.</summary>
 public static class CostProfileLoader

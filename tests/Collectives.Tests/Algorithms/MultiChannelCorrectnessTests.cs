@@ -1,0 +1,73 @@
+using Collectives.Selection;
+using Collectives.Tests.Harness;
+using Collectives.Topology;
+
+namespace Collectives.Tests.Algorithms;
+
+/// <summary>
+/// Ring all-reduce split over several channels (link sets), the odd ones turning the other way:
+/// chosen by the selector when the cost profile says links run several streams, and bit for bit
+/// equal to the serial reference on every rank, every type and op, in and out of place.
+/// </summary>
+public sealed class MultiChannelCorrectnessTests
+{
+    /// <summary>In-process links that run four streams side by side: several channels pay.</summary>
+    private static CostProfile FourStreams => CostDefaults.Profile.With(LinkClass.InProcess,
+        CostDefaults.Profile.Links[LinkClass.InProcess] with { Streams = 4 });
+
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    [InlineData(4, 4)]
+    [InlineData(5, 3)]
+    public async Task MatchesSerialReference(int ranks, int channels)
+    {
+        var options = new CommunicatorOptions
+        {
+            Algorithm = "allreduce=ring",
+            ChunkBytes = 64 << 10,
+            Channels = channels,
+            CostProfile = FourStreams,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        Communicator[] group = Communicator.CreateLocalGroup(ranks, options);
+        try
+        {
+            const int Count = 1 << 20;
+            AlgorithmChoice plan = AlgorithmSelector.Choose(CollectiveKind.AllReduce, global::Collectives.Kernels.DataType.Float32, Count * sizeof(float),
+                group[0].Topology, FourStreams, AlgorithmOverrides.Parse(options.Algorithm), options.ChunkBytes, channels);
+            Assert.True(plan.Channels > 1, $"the selector should split {Count} floats over channels: {plan}");
+            var check = new CollectiveChecks(group);
+            foreach (int count in new[] { 0, 1, ranks + 1, 300_007, Count })
+            {
+                await check.AllTypesAsync("allreduce", count);
+            }
+        }
+        finally
+        {
+            await RankRunner.DisposeAllAsync(group);
+        }
+    }
+
+    [Fact]
+    public void OneStreamPerLinkNeverSplits()
+    {
+        // Loopback TCP and shared memory fill with one stream: channels only add latency.
+        SelectionExplanation explanation = AlgorithmSelector.Explain(CollectiveKind.AllReduce, global::Collectives.Kernels.DataType.Float32, 256 << 20,
+            JobTopology.SingleHost(4, LinkClass.SharedMemory), CostDefaults.Profile, maxChannels: 8);
+        Assert.All(explanation.Candidates, c => Assert.Equal(1, c.Channels));
+    }
+
+    [Fact]
+    public void ManyStreamsSplitLargeCallsButNotSmallOnes()
+    {
+        CostProfile profile = CostDefaults.Profile.With(LinkClass.Tcp, CostDefaults.Profile.Links[LinkClass.Tcp] with { Streams = 4 });
+        JobTopology topology = JobTopology.FromHostSizes([1, 1, 1, 1]);
+        CandidateCost large = AlgorithmSelector.Explain(CollectiveKind.AllReduce, global::Collectives.Kernels.DataType.Float32, 256 << 20, topology, profile, maxChannels: 8)
+            .Candidates.Single(c => c.Algorithm == Algorithm.Ring);
+        Assert.Equal(4, large.Channels);
+        CandidateCost small = AlgorithmSelector.Explain(CollectiveKind.AllReduce, global::Collectives.Kernels.DataType.Float32, 256 << 10, topology, profile, maxChannels: 8)
+            .Candidates.Single(c => c.Algorithm == Algorithm.Ring);
+        Assert.Equal(1, small.Channels);
+    }
+}
