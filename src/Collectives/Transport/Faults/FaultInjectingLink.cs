@@ -23,6 +23,7 @@ public sealed class FaultInjectingLink : IPeerLink
     private readonly FaultSpec _spec;
     private readonly LinkFaultSchedule _schedule;
     // Cancelled by Abort, so a frame waiting out its injected delay notices the link went down at once.
+    // Never disposed: it has no timer, and a send racing a dispose must meet the link's abort, not an ObjectDisposedException.
     private readonly CancellationTokenSource _aborted = new();
 
     public FaultInjectingLink(IPeerLink inner, LinkKey key, FaultSpec spec)
@@ -71,14 +72,13 @@ public sealed class FaultInjectingLink : IPeerLink
     public void Abort(AbortReason reason)
     {
         _inner.Abort(reason);
-        CancelDelays();
+        _aborted.Cancel();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _inner.DisposeAsync().ConfigureAwait(false);
-        CancelDelays();
-        _aborted.Dispose();
+        _aborted.Cancel();
     }
 
     /// <summary>The header with one bit of <paramref name="field"/> flipped; still a well-formed header, just not this call's.</summary>
@@ -97,16 +97,4 @@ public sealed class FaultInjectingLink : IPeerLink
     private AbortReason DropReason(long framesSent) => new(AbortCode.Closed, _key.LocalEndpoint, string.Create(CultureInfo.InvariantCulture,
         $"rank {_key.LocalEndpoint}: injected fault (COLLECTIVES_FAULTS={_spec}): dropped the link to rank {_key.PeerEndpoint} " +
         $"after {framesSent} frames sent"));
-
-    private void CancelDelays()
-    {
-        try
-        {
-            _aborted.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed already: no delay left to wake.
-        }
-    }
 }
