@@ -15,6 +15,7 @@ internal static class CommandDispatcher
         new("check", "check every collective's results on the ranks of a job (run it under a launcher)", Check.CheckCommand.RunAsync),
         new("explain", "print each algorithm's predicted time per size on a topology, the winner and why", Explain.ExplainCommand.RunAsync),
         new("store", "serve a rendezvous store for jobs whose ranks are started elsewhere", Store.StoreCommand.RunAsync),
+        new("hosts", "emulate several hosts on this machine (network namespaces) and run a job's ranks on them", Hosts.HostsCommand.RunAsync),
     ];
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -51,6 +51,10 @@ public sealed partial class Communicator
         {
             log($"collectives: job '{job.JobId}' runs without COLLECTIVES_SECRET: connections are checked for the job id but not authenticated.");
         }
+        if (job.Faults is { } faults && job.Rank == 0)
+        {
+            log($"collectives: {EnvironmentVariables.Faults}={faults} injects faults into this job's links (a test setting, never for real jobs).");
+        }
         string hostId = HostIdentity.Current(job.HostId);
         List<ITransport> transports = TransportCatalog.Create(job.Transports ?? TransportCatalog.DefaultOrder, job,
             forced: job.Transports is not null);

@@ -6,6 +6,7 @@ using Collectives.Operations;
 using Collectives.Selection;
 using Collectives.Topology;
 using Collectives.Transport;
+using Collectives.Transport.Faults;
 using Collectives.Transport.InProcess;
 
 namespace Collectives;
@@ -107,9 +108,9 @@ public sealed partial class Communicator : IAsyncDisposable
     /// <summary>
     /// A local group whose ranks run with different options, as the processes of a real job
     /// may (one launched with another COLLECTIVES_ALGO, say); tests use it to check that such
-    /// jobs fail clearly.
+    /// jobs fail clearly. With <paramref name="faults"/> every link injects them (fault tests).
     /// </summary>
-    internal static Communicator[] CreateLocalGroup(IReadOnlyList<CommunicatorOptions> optionsPerRank)
+    internal static Communicator[] CreateLocalGroup(IReadOnlyList<CommunicatorOptions> optionsPerRank, FaultSpec? faults = null)
     {
         int size = optionsPerRank.Count;
         AlgorithmOverrides[] overrides = optionsPerRank.Select(o => o.Validate()).ToArray();
@@ -118,7 +119,7 @@ public sealed partial class Communicator : IAsyncDisposable
         {
             throw new ArgumentException($"CommunicatorOptions.Topology describes {wrong.Size} ranks but the group has {size}.", nameof(optionsPerRank));
         }
-        var fabric = new InProcessFabric();
+        ILinkProvider fabric = faults is null ? new InProcessFabric() : new FaultInjectingLinkProvider(new InProcessFabric(), faults);
         ulong id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         int[] endpoints = Enumerable.Range(0, size).ToArray();
         var group = new Communicator[size];

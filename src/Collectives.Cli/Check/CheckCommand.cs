@@ -18,11 +18,12 @@ namespace Collectives.Cli.Check;
 internal static class CheckCommand
 {
     public const string Usage = """
-        Usage: collectives run -n N [--transports T] -- collectives check [--max-bytes SIZE] [--crash-rank R]
+        Usage: collectives run -n N [--transports T] -- collectives check [--max-bytes SIZE] [--crash-rank R] [--print-transports]
 
         Checks every collective on this job's ranks against exact expected results.
           --max-bytes SIZE   largest size per collective (default 1M)
           --crash-rank R     rank R exits in the middle of a 64 MiB all-reduce (failure drill)
+          --print-transports every rank prints its host name and the transport to each peer
         """;
 
     /// <summary>Exit code of the rank that --crash-rank stops, so the launcher's report is recognisable.</summary>
@@ -48,6 +49,7 @@ internal static class CheckCommand
     {
         long maxBytes = 1 << 20;
         int crashRank = -1;
+        bool printTransports = false;
         for (int i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -62,6 +64,9 @@ internal static class CheckCommand
                 case "--crash-rank" when i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int rank):
                     crashRank = rank;
                     i++;
+                    break;
+                case "--print-transports":
+                    printTransports = true;
                     break;
                 default:
                     error.WriteLine($"collectives check: bad or incomplete option '{args[i]}'.");
@@ -85,6 +90,10 @@ internal static class CheckCommand
                 return ExitCodes.Success;
             }
             int rank = communicator.Rank;
+            if (printTransports)
+            {
+                output.WriteLine(TransportLine(communicator));
+            }
             string transport = communicator.Size > 1 ? communicator.TransportTo((rank + 1) % communicator.Size)! : "none";
             long wrong = 0;
             foreach ((CollectiveKind collective, DataType type, ReduceOp op) in Cases)
@@ -137,6 +146,12 @@ internal static class CheckCommand
             }
         }
     }
+
+    /// <summary>"transports: rank 2 on coll-7-h1: 0=tcp 1=tcp 3=shm", so multi-host tests can check which peers share memory.</summary>
+    internal static string TransportLine(Communicator communicator) =>
+        $"transports: rank {communicator.Rank} on {System.Net.Dns.GetHostName()}: " +
+        string.Join(' ', Enumerable.Range(0, communicator.Size).Where(peer => peer != communicator.Rank)
+            .Select(peer => string.Create(CultureInfo.InvariantCulture, $"{peer}={communicator.TransportTo(peer)}")));
 
     /// <summary>Every rank sends its rank to the right and receives the left's, both in flight at once.</summary>
     private static async Task RingOfMessagesAsync(Communicator communicator, CancellationToken cancellationToken)

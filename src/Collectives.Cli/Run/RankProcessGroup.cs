@@ -33,7 +33,12 @@ internal sealed class RankProcessGroup
     /// with environment r added to this process's, and waits for all. Returns the exit code to
     /// report: 0 when every rank succeeded, else the first failed rank's.
     /// </summary>
-    public async Task<RankGroupResult> RunAsync(string program, IReadOnlyList<string> arguments,
+    public Task<RankGroupResult> RunAsync(string program, IReadOnlyList<string> arguments,
+        IReadOnlyList<IReadOnlyDictionary<string, string>> environments, CancellationToken cancellationToken) =>
+        RunAsync(environments.Select(_ => new RankCommand(program, arguments)).ToArray(), environments, cancellationToken);
+
+    /// <summary>As above, with a command line per rank (<c>collectives hosts</c> starts each inside its host's namespace).</summary>
+    public async Task<RankGroupResult> RunAsync(IReadOnlyList<RankCommand> commands,
         IReadOnlyList<IReadOnlyDictionary<string, string>> environments, CancellationToken cancellationToken)
     {
         int ranks = environments.Count;
@@ -43,7 +48,7 @@ internal sealed class RankProcessGroup
         for (int rank = 0; rank < ranks; rank++)
         {
             tails[rank] = new Queue<string>();
-            processes[rank] = Start(program, arguments, environments[rank], rank, tails[rank]);
+            processes[rank] = Start(commands[rank].Program, commands[rank].Arguments, environments[rank], rank, tails[rank]);
             exits[rank] = WaitForExitAsync(processes[rank]);
         }
 

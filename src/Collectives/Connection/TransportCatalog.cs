@@ -1,5 +1,6 @@
 using Collectives.Bootstrap;
 using Collectives.Transport;
+using Collectives.Transport.Faults;
 using Collectives.Transport.SharedMemory;
 using Collectives.Transport.Tcp;
 
@@ -48,6 +49,9 @@ internal static class TransportCatalog
         {
             throw new ArgumentException("No transport to run: COLLECTIVES_TRANSPORTS names none that is available here.");
         }
-        return transports;
+        // Faults (COLLECTIVES_FAULTS) wrap every transport the same way, so tests see each one's own behaviour underneath.
+        return job.Faults is { } faults
+            ? transports.Select(ITransport (t) => new FaultInjectingTransport(t, faults)).ToList()
+            : transports;
     }
 }

@@ -19,6 +19,8 @@ public static class EnvironmentVariables
     public const string TcpAddress = "COLLECTIVES_TCP_ADDRESS";
     public const string TuneFile = "COLLECTIVES_TUNE_FILE";
     public const string Channels = "COLLECTIVES_CHANNELS";
+    /// <summary>Faults to inject into every link, for tests (see <see cref="Collectives.Transport.Faults.FaultSpecParser"/>).</summary>
+    public const string Faults = "COLLECTIVES_FAULTS";
 
     // torchrun (torch.distributed.run). MASTER_PORT is torchrun's own store: never bind it.
     public const string TorchRank = "RANK";
@@ -58,7 +60,7 @@ public static class EnvironmentVariables
     /// <summary>Every variable above, in the order an error message lists those it found.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile, Channels,
+        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile, Channels, Faults,
         TorchRank, TorchWorldSize, TorchLocalRank, TorchLocalWorldSize, MasterAddr, MasterPort, TorchRunId,
         OmpiRank, OmpiSize, OmpiLocalRank, OmpiLocalSize, OmpiJobId, OmpiOrteJobId, PmixNamespace, OmpiLauncherUri,
         PmiRank, PmiSize, MpichLocalRank, MpichLocalSize,

@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Collectives.Transport.Faults;
 
 namespace Collectives.Bootstrap;
 
@@ -66,6 +67,7 @@ public static class JobEnvironment
             Timeout = ReadTimeout(env),
             LogLevel = ReadLogLevel(env),
             TcpAddress = ReadTcpAddress(env) ?? (allLocal ? IPAddress.Loopback : null),
+            Faults = ReadFaults(env),
             Source = placement.Source,
         };
     }
@@ -268,5 +270,17 @@ public static class JobEnvironment
         return IPAddress.TryParse(text.Trim('[', ']'), out IPAddress? address) ? address : throw env.Fail(
             $"{EnvironmentVariables.TcpAddress}={text} is not an IP address.",
             $"{EnvironmentVariables.TcpAddress} as the IPv4 or IPv6 address (not a host name) this rank's TCP transport binds and advertises.");
+    }
+
+    private static FaultSpec? ReadFaults(EnvironmentReader env)
+    {
+        string? text = env.Get(EnvironmentVariables.Faults);
+        if (text is null)
+        {
+            return null;
+        }
+        return FaultSpecParser.TryParse(text, out FaultSpec? spec, out string? problem) ? spec : throw env.Fail(
+            $"{EnvironmentVariables.Faults}={text} is not a fault spec: {problem}",
+            $"{EnvironmentVariables.Faults} as {FaultSpecParser.Syntax}.");
     }
 }

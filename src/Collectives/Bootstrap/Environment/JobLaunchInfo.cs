@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Collectives.Transport.Faults;
 
 namespace Collectives.Bootstrap;
 
@@ -52,6 +53,9 @@ public sealed record JobLaunchInfo
     /// </summary>
     public IPAddress? TcpAddress { get; init; }
 
+    /// <summary>COLLECTIVES_FAULTS: faults to inject into this rank's links (tests only); null injects none.</summary>
+    public FaultSpec? Faults { get; init; }
+
     /// <summary>Which launcher's variables gave rank and size.</summary>
     public required LauncherConvention Source { get; init; }
 
@@ -63,7 +67,7 @@ public sealed record JobLaunchInfo
         builder.Append($"Rank = {Rank}, Size = {Size}, LocalRank = {LocalRank}, LocalSize = {LocalSize}, ");
         builder.Append($"Rendezvous = {Rendezvous}, JobId = {JobId}, Secret = {(Secret is null ? "(none)" : "(set, hidden)")}, ");
         builder.Append($"HostId = {HostId}, Transports = {(Transports is null ? "" : string.Join(",", Transports))}, ");
-        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Source = {Source}");
+        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Faults = {Faults}, Source = {Source}");
         return true;
     }
 }
