@@ -27,6 +27,8 @@ public sealed partial class Communicator
             Job = job,
             Algorithm = job.Algorithm,
             Timeout = job.Timeout ?? CommunicatorOptions.DefaultTimeout,
+            // Read before connecting, so a bad file fails at once and names itself.
+            Topology = TopologyFile.ForJob(job),
         };
         return ConnectAsync(options, cancellationToken);
     }

@@ -17,6 +17,7 @@ public static class EnvironmentVariables
     public const string Timeout = "COLLECTIVES_TIMEOUT";
     public const string LogLevel = "COLLECTIVES_LOG_LEVEL";
     public const string TcpAddress = "COLLECTIVES_TCP_ADDRESS";
+    public const string TopologyFile = "COLLECTIVES_TOPOLOGY_FILE";
 
     // torchrun (torch.distributed.run). MASTER_PORT is torchrun's own store: never bind it.
     public const string TorchRank = "RANK";
@@ -56,7 +57,7 @@ public static class EnvironmentVariables
     /// <summary>Every variable above, in the order an error message lists those it found.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress,
+        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TopologyFile,
         TorchRank, TorchWorldSize, TorchLocalRank, TorchLocalWorldSize, MasterAddr, MasterPort, TorchRunId,
         OmpiRank, OmpiSize, OmpiLocalRank, OmpiLocalSize, OmpiJobId, OmpiOrteJobId, PmixNamespace, OmpiLauncherUri,
         PmiRank, PmiSize, MpichLocalRank, MpichLocalSize,

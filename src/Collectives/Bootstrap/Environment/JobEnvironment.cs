@@ -66,6 +66,7 @@ public static class JobEnvironment
             Timeout = ReadTimeout(env),
             LogLevel = ReadLogLevel(env),
             TcpAddress = ReadTcpAddress(env) ?? (allLocal ? IPAddress.Loopback : null),
+            TopologyFile = env.Get(EnvironmentVariables.TopologyFile),
             Source = placement.Source,
         };
     }

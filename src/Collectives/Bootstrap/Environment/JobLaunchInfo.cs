@@ -52,6 +52,12 @@ public sealed record JobLaunchInfo
     /// </summary>
     public IPAddress? TcpAddress { get; init; }
 
+    /// <summary>
+    /// COLLECTIVES_TOPOLOGY_FILE: a topology file (<see cref="TopologyFile"/>) to use instead of
+    /// detecting the topology; null detects it.
+    /// </summary>
+    public string? TopologyFile { get; init; }
+
     /// <summary>Which launcher's variables gave rank and size.</summary>
     public required LauncherConvention Source { get; init; }
 
@@ -63,7 +69,8 @@ public sealed record JobLaunchInfo
         builder.Append($"Rank = {Rank}, Size = {Size}, LocalRank = {LocalRank}, LocalSize = {LocalSize}, ");
         builder.Append($"Rendezvous = {Rendezvous}, JobId = {JobId}, Secret = {(Secret is null ? "(none)" : "(set, hidden)")}, ");
         builder.Append($"HostId = {HostId}, Transports = {(Transports is null ? "" : string.Join(",", Transports))}, ");
-        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Source = {Source}");
+        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, ");
+        builder.Append($"TopologyFile = {TopologyFile}, Source = {Source}");
         return true;
     }
 }
