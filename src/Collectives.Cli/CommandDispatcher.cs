@@ -14,6 +14,7 @@ internal static class CommandDispatcher
         new("run", "start N local ranks of a program as one job (a launcher)", Run.RunCommand.RunAsync),
         new("check", "check every collective's results on the ranks of a job (run it under a launcher)", Check.CheckCommand.RunAsync),
         new("store", "serve a rendezvous store for jobs whose ranks are started elsewhere", Store.StoreCommand.RunAsync),
+        new("topo", "print the job's topology: hosts, placements, link classes (run it under a launcher, or --file)", Topo.TopoCommand.RunAsync),
     ];
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
