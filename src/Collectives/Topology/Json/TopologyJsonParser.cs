@@ -254,7 +254,7 @@ internal static class TopologyJsonParser
                     throw new TopologyFormatException(field, string.Create(CultureInfo.InvariantCulture,
                         $"more than {TopologyJson.MaxRanks} entries; a topology document describes at most {TopologyJson.MaxRanks} ranks."));
                 }
-                row.Add(Link(ref reader, string.Create(CultureInfo.InvariantCulture, $"{field}[{row.Count}]")));
+                row.Add(CurrentLink(ref reader, string.Create(CultureInfo.InvariantCulture, $"{field}[{row.Count}]")));
             }
             rows.Add(row.ToArray());
         }
@@ -364,6 +364,11 @@ internal static class TopologyJsonParser
     private static LinkClass Link(ref Utf8JsonReader reader, string field)
     {
         Next(ref reader, field);
+        return CurrentLink(ref reader, field);
+    }
+
+    private static LinkClass CurrentLink(ref Utf8JsonReader reader, string field)
+    {
         if (reader.TokenType != JsonTokenType.String)
         {
             throw new TopologyFormatException(field, $"expected a link class name, got {Describe(ref reader)}.");
