@@ -29,6 +29,8 @@ public sealed partial class Communicator
             Timeout = job.Timeout ?? CommunicatorOptions.DefaultTimeout,
             CostProfile = CostProfileLoader.Load(Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile)),
             Channels = ChannelsFromEnvironment(),
+            // Read before connecting, so a bad file fails at once and names itself.
+            Topology = TopologyFile.ForJob(job),
         };
         return ConnectAsync(options, cancellationToken);
     }

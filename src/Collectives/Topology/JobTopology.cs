@@ -28,6 +28,11 @@ public sealed class JobTopology
         {
             throw new ArgumentException("A topology needs at least one rank.", nameof(ranks));
         }
+        if (size > MaxRanks)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"A topology of {size} ranks is above the {MaxRanks} this build describes (its link matrix is dense)."), nameof(ranks));
+        }
         if (links.Count != size * size)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -83,6 +88,9 @@ public sealed class JobTopology
             }
         }
     }
+
+    /// <summary>Most ranks a topology holds: the link matrix is dense (64 MiB at this size).</summary>
+    public const int MaxRanks = 8192;
 
     /// <summary>Number of ranks.</summary>
     public int Size => _ranks.Length;

@@ -14,6 +14,7 @@ public sealed class LayeringTests
         { "Algorithms", ["Transport.InProcess", "InProcessLink", "InProcessFabric", "Selection", "Communicator"] },
         { "Transport", ["Collectives.Algorithms", "Collectives.Selection", "Collectives.Operations", "Communicator"] },
         { "Selection", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File."] },
+        { "Topology", ["System.IO", "System.Net", "Collectives.Transport", "Collectives.Bootstrap", "Environment.", "File.", "Directory."] },
         { "Kernels", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection", "Communicator"] },
         { "Wire", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection"] },
     };

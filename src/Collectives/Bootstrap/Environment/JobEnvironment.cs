@@ -68,6 +68,7 @@ public static class JobEnvironment
             LogLevel = ReadLogLevel(env),
             TcpAddress = ReadTcpAddress(env) ?? (allLocal ? IPAddress.Loopback : null),
             Faults = ReadFaults(env),
+            TopologyFile = env.Get(EnvironmentVariables.TopologyFile),
             Source = placement.Source,
         };
     }

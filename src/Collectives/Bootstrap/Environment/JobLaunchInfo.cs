@@ -55,6 +55,11 @@ public sealed record JobLaunchInfo
 
     /// <summary>COLLECTIVES_FAULTS: faults to inject into this rank's links (tests only); null injects none.</summary>
     public FaultSpec? Faults { get; init; }
+    /// <summary>
+    /// COLLECTIVES_TOPOLOGY_FILE: a topology file (<see cref="TopologyFile"/>) to use instead of
+    /// detecting the topology; null detects it.
+    /// </summary>
+    public string? TopologyFile { get; init; }
 
     /// <summary>Which launcher's variables gave rank and size.</summary>
     public required LauncherConvention Source { get; init; }
@@ -67,7 +72,8 @@ public sealed record JobLaunchInfo
         builder.Append($"Rank = {Rank}, Size = {Size}, LocalRank = {LocalRank}, LocalSize = {LocalSize}, ");
         builder.Append($"Rendezvous = {Rendezvous}, JobId = {JobId}, Secret = {(Secret is null ? "(none)" : "(set, hidden)")}, ");
         builder.Append($"HostId = {HostId}, Transports = {(Transports is null ? "" : string.Join(",", Transports))}, ");
-        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Faults = {Faults}, Source = {Source}");
+        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Faults = {Faults}, ");
+        builder.Append($"TopologyFile = {TopologyFile}, Source = {Source}");
         return true;
     }
 }
