@@ -22,17 +22,18 @@ internal static class ExplainCommand
     private static readonly FlagSpec DataTypeFlag = new("dtype", 'd', "TYPE", $"element type: {DataTypeNames.Allowed()} (default float)");
     private static readonly FlagSpec Ranks = new("ranks", null, "N", "one host running N ranks joined by --intra");
     private static readonly FlagSpec Hosts = new("hosts", null, "LIST", "emulated hosts with these rank counts, e.g. 2,1,3 (ranks numbered host by host)");
+    private static readonly FlagSpec TopologyFlag = new("topology", null, "PATH", "a topology file (collectives topo --json writes one)");
     private static readonly FlagSpec Intra = new("intra", null, "CLASS", "link class inside a host for --ranks/--hosts: shm, tcp, rdma, inprocess (default shm)");
     private static readonly FlagSpec Inter = new("inter", null, "CLASS", "link class between hosts for --hosts: tcp, rdma, optical, shm (default tcp)");
     private static readonly FlagSpec TuneFile = new("tune-file", null, "PATH", "cost profile written by collectives tune (default: COLLECTIVES_TUNE_FILE, else built-in defaults)");
     private static readonly FlagSpec Help = new("help", 'h', null, "print this help");
 
-    private static readonly IReadOnlyList<FlagSpec> Flags = [Collective, Sizes, DataTypeFlag, Ranks, Hosts, Intra, Inter, TuneFile, Help];
+    private static readonly IReadOnlyList<FlagSpec> Flags = [Collective, Sizes, DataTypeFlag, Ranks, Hosts, TopologyFlag, Intra, Inter, TuneFile, Help];
 
     public static string Usage()
     {
         var text = new StringWriter();
-        text.WriteLine("Usage: collectives explain [--collective NAME] [--sizes LIST] [--ranks N | --hosts LIST] [flags]");
+        text.WriteLine("Usage: collectives explain [--collective NAME] [--sizes LIST] [--ranks N | --hosts LIST | --topology PATH] [flags]");
         text.WriteLine("   or: collectives run -n N -- collectives explain [flags]   (the job's own topology)");
         text.WriteLine();
         text.WriteLine("Prints each candidate algorithm's predicted time per size, the winner and why.");
@@ -51,6 +52,7 @@ internal static class ExplainCommand
         DataType type = DataType.Float32;
         int? ranks = null;
         int[]? hosts = null;
+        string? topologyFile = null;
         LinkClass intra = LinkClass.SharedMemory, inter = LinkClass.Tcp;
         string? tuneFile = Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile);
         try
@@ -91,6 +93,10 @@ internal static class ExplainCommand
                         .Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 4096
                             ? n : throw new UsageException($"bad rank count '{s}' in --hosts.")).ToArray();
                 }
+                else if (arg.Flag == TopologyFlag)
+                {
+                    topologyFile = value;
+                }
                 else if (arg.Flag == Intra || arg.Flag == Inter)
                 {
                     LinkClass parsed = LinkClassNames.TryParse(value, out LinkClass link) && link != LinkClass.Self
@@ -111,7 +117,11 @@ internal static class ExplainCommand
             }
             CostProfile profile = CostProfileLoader.Load(tuneFile);
             JobTopology topology;
-            if (hosts is not null)
+            if (topologyFile is not null)
+            {
+                topology = TopologyFile.Read(topologyFile);
+            }
+            else if (hosts is not null)
             {
                 topology = JobTopology.FromHostSizes(hosts, intra, inter);
             }
@@ -138,7 +148,7 @@ internal static class ExplainCommand
             error.Write(Usage());
             return ExitCodes.Usage;
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or JobEnvironmentException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or JobEnvironmentException or TopologyFileException)
         {
             error.WriteLine($"collectives explain: {e.Message}");
             return ExitCodes.Failure;

@@ -92,6 +92,43 @@ public sealed partial class MultiHostTests
         AssertTransportsFollowHosts(result, [2, 1, 3]);
     }
 
+    [Theory]
+    [InlineData("hierarchical")]
+    [InlineData("2d-ring")]
+    public async Task HierarchicalAllReducesAcrossUnevenHostsComputeRight(string algorithm)
+    {
+        // Real processes, shared memory inside hosts and TCP across, 2 + 1 + 3 ranks.
+        ProcessResult result = await RunHostsAsync("2,1,3", ["--env", $"COLLECTIVES_ALGO=allreduce={algorithm}"], "--max-bytes", "1M");
+        AssertPassed(result, 6);
+    }
+
+    [Fact]
+    public async Task TopoSeesSharedMemoryInsideHostsAndTcpAcross()
+    {
+        if (await Unavailable.Value is { } reason)
+        {
+            Assert.Skip($"Multi-host tests skipped: {reason}");
+        }
+        ProcessResult result = await CliProcess.RunToolAsync(
+            ["hosts", "run", "--hosts", "2,1,3", "--timeout", RunDeadline, "--", CliProcess.Tool, "topo", "--json"]);
+        await AssertNothingLeftAsync(result);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string json = string.Join('\n', result.Output.Split('\n').Where(l => l.StartsWith("[0] ", StringComparison.Ordinal)).Select(l => l[4..]));
+        global::Collectives.Topology.JobTopology topology = global::Collectives.Topology.TopologyJson.Parse(json);
+        Assert.Equal([2, 1, 3], topology.Hosts.Select(h => h.Count));
+        Assert.Equal(3, topology.Hosts.Select(h => h.HostName).Distinct().Count());
+        for (int a = 0; a < topology.Size; a++)
+        {
+            for (int b = 0; b < topology.Size; b++)
+            {
+                global::Collectives.Topology.LinkClass expected = a == b ? global::Collectives.Topology.LinkClass.Self
+                    : topology.HostOf(a) == topology.HostOf(b) ? global::Collectives.Topology.LinkClass.SharedMemory : global::Collectives.Topology.LinkClass.Tcp;
+                Assert.Equal(expected, topology.LinkBetween(a, b));
+            }
+            Assert.StartsWith("10.231.0.", topology.Ranks[a].Address);
+        }
+    }
+
     [Fact]
     public async Task InjectedDelayAndJitterOnlySlowTheJobDown()
     {
