@@ -13,6 +13,8 @@ internal static class AlgorithmRunner
         (CollectiveKind.AllReduce, Algorithm.RecursiveDoubling) => RecursiveDoublingAllReduce.RunAsync(c, call.Input, call.Output, call.Count),
         (CollectiveKind.AllReduce, Algorithm.Hierarchical) => HierarchicalAllReduce.RunAsync(c, call.Input, call.Output, call.Count, crossHostRing: false),
         (CollectiveKind.AllReduce, Algorithm.TwoDimensionalRing) => HierarchicalAllReduce.RunAsync(c, call.Input, call.Output, call.Count, crossHostRing: true),
+        (CollectiveKind.ReduceScatter, Algorithm.Hierarchical) => HierarchicalReduceScatter.RunAsync(c, call.Input, call.Output, call.Count),
+        (CollectiveKind.AllGather, Algorithm.Hierarchical) => HierarchicalAllGather.RunAsync(c, call.Input, call.Output, call.Count),
         (CollectiveKind.ReduceScatter, Algorithm.Ring) => RingReduceScatter.RunAsync(c, call.Input, call.Output, call.Count),
         (CollectiveKind.AllGather or CollectiveKind.Split, Algorithm.Ring) => RingAllGather.RunAsync(c, call.Input, call.Output, call.Count),
         (CollectiveKind.Broadcast, Algorithm.Ring) => RingBroadcast.RunAsync(c, call.Output, call.Root),

@@ -8,7 +8,7 @@ namespace Collectives.Buffers;
 internal sealed class ScratchArena
 {
     /// <summary>Distinct buffers one algorithm may hold at once.</summary>
-    public const int Slots = 3;
+    public const int Slots = 5;
 
     private readonly byte[][] _buffers = new byte[Slots][];
 

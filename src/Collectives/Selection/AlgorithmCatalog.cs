@@ -7,8 +7,9 @@ internal static class AlgorithmCatalog
     {
         CollectiveKind.AllReduce => [Algorithm.Ring, Algorithm.Tree, Algorithm.HalvingDoubling, Algorithm.RecursiveDoubling,
             Algorithm.Hierarchical, Algorithm.TwoDimensionalRing],
-        CollectiveKind.ReduceScatter => [Algorithm.Ring],
-        CollectiveKind.AllGather or CollectiveKind.Split => [Algorithm.Ring],
+        CollectiveKind.ReduceScatter => [Algorithm.Ring, Algorithm.Hierarchical],
+        CollectiveKind.AllGather => [Algorithm.Ring, Algorithm.Hierarchical],
+        CollectiveKind.Split => [Algorithm.Ring],
         CollectiveKind.Broadcast => [Algorithm.Ring, Algorithm.Tree],
         CollectiveKind.Reduce => [Algorithm.Tree],
         CollectiveKind.AllToAll => [Algorithm.Pairwise],

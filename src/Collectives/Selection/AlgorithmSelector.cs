@@ -19,6 +19,13 @@ public static class AlgorithmSelector
     {
         if (overrides.TryGet(kind, out Algorithm forced))
         {
+            if (WhyNot(kind, forced, topology) is { } impossible)
+            {
+                string possible = string.Join(", ", AlgorithmCatalog.For(kind).ToArray()
+                    .Where(a => WhyNot(kind, a, topology) is null).Select(AlgorithmNames.Name));
+                throw new ArgumentException(
+                    $"{kind} cannot run {AlgorithmNames.Name(forced)} on {topology.Summary()}: {impossible}. Possible here: {possible}.");
+            }
             int channels = CostModel.UsesChannels(kind, forced) ? BestChannels(kind, forced, type, bytes, topology, profile, chunkBytes, maxChannels) : 1;
             return new AlgorithmChoice(forced, chunkBytes, channels,
                 CostModel.Predict(kind, forced, type, bytes, topology, profile, chunkBytes, channels) ?? double.NaN);
@@ -36,7 +43,7 @@ public static class AlgorithmSelector
         CandidateCost? best = null;
         foreach (Algorithm algorithm in AlgorithmCatalog.For(kind))
         {
-            if (WhyNot(algorithm, topology) is { } reason)
+            if ((WhyNot(kind, algorithm, topology) ?? NotWorthIt(algorithm, topology)) is { } reason)
             {
                 candidates.Add(new CandidateCost(algorithm, null, reason));
                 continue;
@@ -82,10 +89,24 @@ public static class AlgorithmSelector
     /// <summary>Smallest part of a call worth a channel of its own.</summary>
     public const long MinBytesPerChannel = 256 << 10;
 
-    /// <summary>Why <paramref name="algorithm"/> is not worth considering on <paramref name="topology"/>, or null.</summary>
-    public static string? WhyNot(Algorithm algorithm, JobTopology topology)
+    /// <summary>
+    /// Why <paramref name="algorithm"/> cannot or need not run <paramref name="kind"/> on
+    /// <paramref name="topology"/>, or null. Forcing one that cannot run is an error; one that
+    /// need not (a hierarchy of one level) still runs correctly when forced.
+    /// </summary>
+    public static string? WhyNot(CollectiveKind kind, Algorithm algorithm, JobTopology topology)
     {
         ArgumentNullException.ThrowIfNull(topology);
+        if (algorithm is Algorithm.Hierarchical && kind is CollectiveKind.AllGather or CollectiveKind.ReduceScatter && !topology.IsUniform)
+        {
+            return "the two-level all-gather and reduce-scatter need the same number of ranks on every host";
+        }
+        return null;
+    }
+
+    /// <summary>Why the selector skips <paramref name="algorithm"/> on <paramref name="topology"/> (a hierarchy of one level), or null.</summary>
+    private static string? NotWorthIt(Algorithm algorithm, JobTopology topology)
+    {
         if (algorithm is Algorithm.Hierarchical or Algorithm.TwoDimensionalRing)
         {
             if (topology.Hosts.Count < 2)

@@ -41,6 +41,8 @@ public static class CostModel
             (CollectiveKind.AllReduce, Algorithm.TwoDimensionalRing) => Hierarchical(cost, bytes, type, crossRing: true),
             (CollectiveKind.ReduceScatter, Algorithm.Ring) => ((n - 1) * cost.RingStep(all, bytes / n)) + ((n - 1) * cost.Reduce(bytes / n, type)),
             (CollectiveKind.AllGather or CollectiveKind.Split, Algorithm.Ring) => (n - 1) * cost.RingStep(all, bytes / n),
+            (CollectiveKind.AllGather, Algorithm.Hierarchical) => TwoLevel(cost, bytes, type, reduces: false),
+            (CollectiveKind.ReduceScatter, Algorithm.Hierarchical) => TwoLevel(cost, bytes, type, reduces: true),
             (CollectiveKind.Broadcast, Algorithm.Ring) => Pipeline(cost, ChainEdges(n), n - 1, bytes, chunk),
             (CollectiveKind.Broadcast, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk),
             (CollectiveKind.Reduce, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk) + cost.Reduce(bytes, type),
@@ -151,6 +153,41 @@ public static class CostModel
             ? RingAllReduceConcurrent(cost, topology, maxLocal, minLocal, shard, type)
             : HalvingDoublingConcurrent(cost, topology, maxLocal, minLocal, shard, type);
         return intra + across;
+    }
+
+    /// <summary>
+    /// The two-level all-gather (rings across hosts per column, then inside hosts) and
+    /// reduce-scatter (inside, then across), on equal hosts: H−1 cross steps of one block with
+    /// every column at once, L−1 inside steps of a column (H blocks), plus packing the blocks
+    /// (one copy of the whole buffer at the inside links' speed).
+    /// </summary>
+    private static double TwoLevel(StepCost cost, long bytes, DataType type, bool reduces)
+    {
+        JobTopology topology = cost.Topology;
+        int hosts = topology.Hosts.Count;
+        int local = topology.MaxRanksPerHost;
+        long block = bytes / topology.Size;
+        var across = new List<(int, int)>();
+        for (int j = 0; j < local; j++)
+        {
+            int[] column = GroupOf(topology, j);
+            for (int h = 0; h < hosts; h++)
+            {
+                across.Add((column[h], column[(h + 1) % hosts]));
+            }
+        }
+        double time = (hosts - 1) * cost.Step(across, block);
+        double inside = 0;
+        foreach (HostGroup host in topology.Hosts)
+        {
+            inside = Math.Max(inside, (local - 1) * cost.RingStep(host.Ranks, hosts * block));
+        }
+        time += inside + cost.Copy(bytes, topology.IntraHostClass ?? LinkClass.SharedMemory);
+        if (reduces)
+        {
+            time += ((local - 1) * cost.Reduce(hosts * block, type)) + ((hosts - 1) * cost.Reduce(block, type));
+        }
+        return time;
     }
 
     // One cross-host ring all-reduce of a shard per local index, all running at once.

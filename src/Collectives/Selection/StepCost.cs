@@ -82,6 +82,9 @@ internal sealed class StepCost
 
     public long WorkingSet => _workingSet;
 
+    /// <summary>One local copy of <paramref name="bytes"/>: <paramref name="link"/>'s streaming cost without its latency.</summary>
+    public double Copy(long bytes, LinkClass link) => bytes * _profile.For(link).Beta.At(_workingSet);
+
     /// <summary>The latency of one message over <paramref name="link"/>.</summary>
     public double Alpha(LinkClass link) => _profile.For(link).Alpha;
 }

@@ -26,6 +26,69 @@ public sealed class HierarchicalCorrectnessTests
         return data;
     }
 
+    public static TheoryData<string, string> TwoLevelCases()
+    {
+        var data = new TheoryData<string, string>();
+        // Equal hosts only; "0,1,0,1,2,2" has hosts whose ranks are not numbered together.
+        foreach (string collective in new[] { "allgather", "reducescatter" })
+        {
+            foreach (string layout in new[] { "0,0,1,1", "0,1,0,1,2,2", "0,0,0,1,1,1,2,2,2", "0,1", "0,0,0" })
+            {
+                data.Add(collective, layout);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TwoLevelCases))]
+    public async Task TwoLevelAllGatherAndReduceScatterMatchSerialReference(string collective, string layout)
+    {
+        int[] hostOf = layout.Split(',').Select(int.Parse).ToArray();
+        int ranks = hostOf.Length;
+        var options = new CommunicatorOptions
+        {
+            Algorithm = $"{collective}=hierarchical",
+            ChunkBytes = 64 << 10,
+            Timeout = TimeSpan.FromSeconds(60),
+            Topology = JobTopology.FromHostAssignment(hostOf),
+        };
+        Communicator[] group = Communicator.CreateLocalGroup(ranks, options);
+        try
+        {
+            var check = new CollectiveChecks(group);
+            foreach (int count in new[] { 0, 1, ranks + 1, 30_011 })
+            {
+                await check.AllTypesAsync(collective, count);
+            }
+        }
+        finally
+        {
+            await RankRunner.DisposeAllAsync(group);
+        }
+    }
+
+    [Fact]
+    public async Task ForcingTheTwoLevelAllGatherOnUnequalHostsListsThePossibleAlgorithms()
+    {
+        var options = new CommunicatorOptions
+        {
+            Algorithm = "allgather=hierarchical",
+            Topology = JobTopology.FromHostSizes([2, 1]),
+        };
+        Communicator[] group = Communicator.CreateLocalGroup(3, options);
+        try
+        {
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => group[0].AllGatherAsync<float>(new float[4], new float[12]).AsTask());
+            Assert.Contains("same number of ranks on every host", error.Message);
+            Assert.Contains("Possible here: ring", error.Message);
+        }
+        finally
+        {
+            await RankRunner.DisposeAllAsync(group);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task MatchesSerialReference(string algorithm, string layout)

@@ -1,0 +1,44 @@
+using Collectives.Buffers;
+
+namespace Collectives.Algorithms;
+
+/// <summary>
+/// All-gather in two levels, for hosts that run the same number of ranks: first a ring across
+/// hosts among the ranks with the same local index (each host's network carries every other
+/// host's blocks once, spread over all its local ranks), then a ring inside each host that
+/// passes each local rank's column of blocks to the others over shared memory. The blocks
+/// arrive packed column by column and are put in rank order at the end.
+/// </summary>
+internal static class HierarchicalAllGather
+{
+    /// <param name="blockCount">Elements per rank (the input's length).</param>
+    public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
+    {
+        int blockBytes = (int)(blockCount * c.ElementSize);
+        var grid = new HostGrid(c.Hosts ?? new HostLayout(new int[c.Size]));
+        int hosts = grid.Hosts, local = grid.Local;
+        HostLayout layout = c.Hosts ?? new HostLayout(new int[c.Size]);
+        int myColumn = layout.LocalIndexOf(c.Rank);
+        int columnBytes = hosts * blockBytes;
+        Memory<byte> packed = c.Scratch.Get(3, local * columnBytes);
+
+        // Across hosts: my column's blocks, into my column's place. Offsets [0, total).
+        CollectiveContext across = c.Group(grid.Column(myColumn), 0);
+        await RingAllGather.RunAsync(across, input, packed.Slice(myColumn * columnBytes, columnBytes), blockCount).ConfigureAwait(false);
+
+        // Inside the host: every column. Offsets [total, 2·total).
+        CollectiveContext inside = c.Group(layout.Members(layout.HostOf(c.Rank)), (long)local * columnBytes);
+        Memory<byte> mine = c.Scratch.Get(4, columnBytes);
+        packed.Slice(myColumn * columnBytes, columnBytes).CopyTo(mine);
+        await RingAllGather.RunAsync(inside, mine, packed, hosts * blockCount).ConfigureAwait(false);
+
+        for (int column = 0; column < local; column++)
+        {
+            for (int host = 0; host < hosts; host++)
+            {
+                BulkCopy.CopyStreaming(packed.Slice((column * columnBytes) + (host * blockBytes), blockBytes).Span,
+                    output.Slice(grid.RankAt(host, column) * blockBytes, blockBytes).Span);
+            }
+        }
+    }
+}
