@@ -14,12 +14,13 @@ namespace Collectives.Selection;
 ///   "source": "collectives tune on host-a, 2026-11-28T18:00:00Z",
 ///   "links": {
 ///     "shm": { "alpha_us": 1.0, "beta_ns_per_byte": [[65536, 0.12], [1048576, 0.09], [16777216, 0.30]] },
-///     "tcp": { "alpha_us": 7.0, "beta_ns_per_byte": [[65536, 1.1]] }
+///     "tcp": { "alpha_us": 7.0, "beta_ns_per_byte": [[65536, 1.1]], "streams": 4 }
 ///   },
 ///   "gamma_ns_per_byte": [[65536, 0.022], [268435456, 0.14]]
 /// }
 /// </code>
-/// Link classes the file leaves out keep the built-in defaults. The reader walks a parsed
+/// "streams" (optional, default 1) is how many transfers a link class runs side by side at full
+/// speed each (<see cref="LinkCost.Streams"/>). Link classes the file leaves out keep the built-in defaults. The reader walks a parsed
 /// document by hand (no reflection), caps the text's size, and names the field that is wrong.
 /// </summary>
 public static class CostProfileJson
@@ -30,6 +31,8 @@ public static class CostProfileJson
     public const int MaxLength = 1 << 20;
 
     private const int MaxPoints = 64;
+
+    private const int MaxStreams = 64;
 
     public static string Write(CostProfile profile)
     {
@@ -45,6 +48,10 @@ public static class CostProfileJson
             {
                 json.WriteStartObject(LinkClassNames.Name(link));
                 json.WriteNumber("alpha_us", Math.Round(cost.Alpha * 1e6, 4));
+                if (cost.Streams > 1)
+                {
+                    json.WriteNumber("streams", cost.Streams);
+                }
                 WriteCurve(json, "beta_ns_per_byte", cost.Beta);
                 json.WriteEndObject();
             }
@@ -110,7 +117,13 @@ public static class CostProfileJson
                         throw new FormatException($"{sourceName}: \"{where}.alpha_us\" must not be negative.");
                     }
                     CostCurve beta = Curve(property.Value, "beta_ns_per_byte", where, sourceName);
-                    links[link] = new LinkCost(alpha, beta);
+                    int streams = 1;
+                    if (property.Value.TryGetProperty("streams", out JsonElement streamsElement) &&
+                        (streamsElement.ValueKind != JsonValueKind.Number || !streamsElement.TryGetInt32(out streams) || streams is < 1 or > MaxStreams))
+                    {
+                        throw new FormatException($"{sourceName}: \"{where}.streams\" must be a whole number from 1 to {MaxStreams}.");
+                    }
+                    links[link] = new LinkCost(alpha, beta, streams);
                 }
             }
             CostCurve gamma = root.TryGetProperty("gamma_ns_per_byte", out _)

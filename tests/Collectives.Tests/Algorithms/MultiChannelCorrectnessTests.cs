@@ -70,4 +70,16 @@ public sealed class MultiChannelCorrectnessTests
             .Candidates.Single(c => c.Algorithm == Algorithm.Ring);
         Assert.Equal(1, small.Channels);
     }
+
+    [Fact]
+    public void StreamsTravelThroughTheTuneProfileFile()
+    {
+        CostProfile profile = CostDefaults.Profile.With(LinkClass.Tcp, CostDefaults.Profile.Links[LinkClass.Tcp] with { Streams = 4 });
+        CostProfile read = CostProfileJson.Parse(CostProfileJson.Write(profile), "test");
+        Assert.Equal(4, read.Links[LinkClass.Tcp].Streams);
+        Assert.Equal(1, read.Links[LinkClass.SharedMemory].Streams);
+        var error = Assert.Throws<FormatException>(() => CostProfileJson.Parse(
+            """{"version":1,"links":{"tcp":{"alpha_us":7,"beta_ns_per_byte":[[1,1]],"streams":0}}}""", "bad.json"));
+        Assert.Contains("links.tcp.streams", error.Message);
+    }
 }
