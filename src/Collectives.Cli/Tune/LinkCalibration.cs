@@ -11,11 +11,12 @@ internal static class LinkCalibration
 {
     /// <summary>
     /// Alpha: half a ping-pong round trip of one float (send and receive calls), median of many
-    /// timed one by one. Steps: per call size S, a 2-rank all-gather of S, which is one ring step
-    /// (both ranks send S/2 to each other at once, chunk by chunk, through the same
-    /// send-and-receive loop every ring step of every algorithm runs), less the copy of the
+    /// timed one by one. Steps, per call size S: a 2-rank reduce-scatter of S, which is one
+    /// reduce-scatter step of a ring (both ranks send S/2 at once, chunk by chunk, and reduce what
+    /// arrives), and a 2-rank all-gather of S, which is one all-gather step, less the copy of the
     /// rank's own block into the output that an all-gather makes first and an all-reduce's steps
-    /// do not. A round repeats the call back to back and is timed as a whole (mean per call, as
+    /// do not (timed as a one-rank all-gather into the same memory, which makes just that copy;
+    /// subtracting a Span.CopyTo instead left the 4 MiB step 30-40% too slow). A round repeats the call back to back and is timed as a whole (mean per call, as
     /// perf times calls); the median round is kept. Measured first with concurrent send and
     /// receive calls instead, the step came out 2x slower than the ring's at 1 MiB on this 2-core
     /// machine (two tasks' thread-pool hops per step), so the prediction missed. The slower
@@ -35,28 +36,56 @@ internal static class LinkCalibration
         // Touch every page before timing: first-touch faults are not the link's cost.
         input.AsSpan().Fill(1);
         output.AsSpan().Clear();
-        double[] steps = new double[schedule.Sizes.Count];
-        for (int i = 0; i < schedule.Sizes.Count; i++)
+        // A one-rank all-gather is exactly the local copy a two-rank one makes before its step
+        // (the library's own streaming copy, not Span.CopyTo, which is 2x faster from cache).
+        Communicator[] alone = Communicator.CreateLocalGroup(1);
+        await using Communicator self = alone[0];
+        int count = schedule.Sizes.Count;
+        int[] blocks = schedule.Sizes.Select(size => (int)(size / 2 / sizeof(float))).ToArray();
+        var gathers = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        var copies = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        var reductions = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        // Round 0 is untimed: the link's buffers and the caches settle at each size. Later rounds
+        // visit every size in turn, so a burst of load from other processes (seconds long on this
+        // shared machine) lands on all sizes alike instead of skewing one.
+        for (int round = 0; round <= schedule.Rounds; round++)
         {
-            int block = (int)(schedule.Sizes[i] / 2 / sizeof(float));
-            Memory<float> mine = input.AsMemory(0, block), all = output.AsMemory(0, 2 * block);
-            int repetitions = schedule.RepetitionsFor((long)block * sizeof(float));
-            // One untimed round first: the link's buffers and the caches settle at this size.
-            await GatherRoundAsync(pair, mine, all, repetitions, cancellationToken).ConfigureAwait(false);
-            var gathers = new List<double>(schedule.Rounds);
-            var copies = new List<double>(schedule.Rounds);
-            for (int round = 0; round < schedule.Rounds; round++)
+            for (int i = 0; i < count; i++)
             {
+                Memory<float> mine = input.AsMemory(0, blocks[i]), all = output.AsMemory(0, 2 * blocks[i]);
+                int repetitions = schedule.RepetitionsFor((long)blocks[i] * sizeof(float));
                 await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
-                gathers.Add(await GatherRoundAsync(pair, mine, all, repetitions, cancellationToken).ConfigureAwait(false));
-                copies.Add(CopyRound(mine.Span, all.Span.Slice(pair.Rank * block, block), repetitions));
+                double gather = await GatherRoundAsync(pair, mine, all, repetitions, cancellationToken).ConfigureAwait(false);
+                double copy = await GatherRoundAsync(self, mine, all.Slice(pair.Rank * blocks[i], blocks[i]), repetitions, cancellationToken)
+                    .ConfigureAwait(false);
+                await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
+                double reduction = await ReduceScatterRoundAsync(pair, all, mine, repetitions, cancellationToken).ConfigureAwait(false);
+                if (round > 0)
+                {
+                    gathers[i].Add(gather);
+                    copies[i].Add(copy);
+                    reductions[i].Add(reduction);
+                }
             }
-            steps[i] = Math.Max(0, Median.Of(gathers) - Median.Of(copies));
         }
-        double[] combined = [alpha, .. steps];
+        double[] combined = new double[1 + (2 * count)];
+        combined[0] = alpha;
+        for (int i = 0; i < count; i++)
+        {
+            combined[1 + (2 * i)] = Math.Max(0, Median.Of(gathers[i]) - Median.Of(copies[i]));
+            combined[2 + (2 * i)] = Median.Of(reductions[i]);
+        }
         await pair.AllReduceAsync<double>(combined, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
-        return new LinkMeasurement(combined[0], schedule.Sizes.Select((size, i) => (size, combined[i + 1])).ToArray());
+        return FromNumbers(combined, schedule.Sizes);
     }
+
+    /// <summary>A measurement as numbers (alpha, then gather and reduce step per size), for passing between ranks.</summary>
+    public static double[] ToNumbers(LinkMeasurement measurement) =>
+        [measurement.Alpha, .. measurement.Steps.SelectMany(step => new[] { step.GatherStepSeconds, step.ReduceStepSeconds })];
+
+    /// <summary>The inverse of <see cref="ToNumbers"/>.</summary>
+    public static LinkMeasurement FromNumbers(IReadOnlyList<double> numbers, IReadOnlyList<long> sizes) =>
+        new(numbers[0], sizes.Select((size, i) => (size, numbers[1 + (2 * i)], numbers[2 + (2 * i)])).ToArray());
 
     /// <summary>Rank 0 times round trips; rank 1 echoes. Returns rank 0's median half round trip (rank 1: 0, the max takes rank 0's).</summary>
     private static async Task<double> PingPongAsync(Communicator pair, int peer, int count, CancellationToken cancellationToken)
@@ -86,7 +115,19 @@ internal static class LinkCalibration
         return pair.Rank == 0 ? Median.Of(halves) : 0;
     }
 
-    /// <summary>Seconds per 2-rank all-gather, averaged over <paramref name="repetitions"/> back-to-back calls.</summary>
+    /// <summary>Seconds per 2-rank reduce-scatter of <paramref name="all"/> (one reduce-scatter step), averaged over back-to-back calls.</summary>
+    private static async Task<double> ReduceScatterRoundAsync(Communicator pair, ReadOnlyMemory<float> all, Memory<float> mine, int repetitions,
+        CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < repetitions; i++)
+        {
+            await pair.ReduceScatterAsync(all, mine, ReduceOp.Sum, cancellationToken).ConfigureAwait(false);
+        }
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / repetitions;
+    }
+
+    /// <summary>Seconds per all-gather, averaged over <paramref name="repetitions"/> back-to-back calls.</summary>
     private static async Task<double> GatherRoundAsync(Communicator pair, ReadOnlyMemory<float> mine, Memory<float> all, int repetitions,
         CancellationToken cancellationToken)
     {
@@ -94,17 +135,6 @@ internal static class LinkCalibration
         for (int i = 0; i < repetitions; i++)
         {
             await pair.AllGatherAsync(mine, all, cancellationToken).ConfigureAwait(false);
-        }
-        return Stopwatch.GetElapsedTime(start).TotalSeconds / repetitions;
-    }
-
-    /// <summary>Seconds per copy of this rank's block into its place in the output, which an all-gather makes before its step.</summary>
-    private static double CopyRound(ReadOnlySpan<float> mine, Span<float> place, int repetitions)
-    {
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < repetitions; i++)
-        {
-            mine.CopyTo(place);
         }
         return Stopwatch.GetElapsedTime(start).TotalSeconds / repetitions;
     }

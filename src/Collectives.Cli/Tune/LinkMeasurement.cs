@@ -1,8 +1,8 @@
 namespace Collectives.Cli.Tune;
 
 /// <summary>
-/// One link class's numbers as measured: alpha (seconds) and, per call size, the seconds one
-/// ring step took (a 2-rank all-gather of that size less its local copy: both ranks sending half
-/// the call's bytes at once).
+/// One link class's numbers as measured: alpha (seconds) and, per call size S, the seconds each
+/// kind of 2-rank ring step took (both ranks sending S/2 at once): an all-gather step (received
+/// chunks copied out) and a reduce-scatter step (received chunks reduced into place).
 /// </summary>
-internal sealed record LinkMeasurement(double Alpha, IReadOnlyList<(long CallBytes, double StepSeconds)> Steps);
+internal sealed record LinkMeasurement(double Alpha, IReadOnlyList<(long CallBytes, double GatherStepSeconds, double ReduceStepSeconds)> Steps);

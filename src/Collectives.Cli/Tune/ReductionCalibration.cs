@@ -21,21 +21,24 @@ internal static class ReductionCalibration
         a.AsSpan().Fill(1);
         b.AsSpan().Fill(2);
         dst.AsSpan().Clear();
-        double[] perByte = new double[schedule.Sizes.Count];
-        for (int i = 0; i < schedule.Sizes.Count; i++)
+        int count = schedule.Sizes.Count;
+        var rounds = schedule.Sizes.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        // Round 0 is untimed (caches, first use); later rounds visit every size in turn, as the link calibration does.
+        for (int round = 0; round <= schedule.Rounds; round++)
         {
-            int floats = (int)(schedule.Sizes[i] / sizeof(float));
-            long bytes = (long)floats * sizeof(float);
-            int repetitions = schedule.RepetitionsFor(bytes);
-            Round(a, b, dst, floats, repetitions);
-            var rounds = new List<double>(schedule.Rounds);
-            for (int round = 0; round < schedule.Rounds; round++)
+            for (int i = 0; i < count; i++)
             {
+                int floats = (int)(schedule.Sizes[i] / sizeof(float));
+                long bytes = (long)floats * sizeof(float);
                 await job.BarrierAsync(cancellationToken).ConfigureAwait(false);
-                rounds.Add(Round(a, b, dst, floats, repetitions) / bytes);
+                double seconds = Round(a, b, dst, floats, schedule.RepetitionsFor(bytes));
+                if (round > 0)
+                {
+                    rounds[i].Add(seconds / bytes);
+                }
             }
-            perByte[i] = Median.Of(rounds);
         }
+        double[] perByte = rounds.Select(Median.Of).ToArray();
         await job.AllReduceAsync<double>(perByte, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
         return schedule.Sizes.Select((size, i) => (size, perByte[i])).ToArray();
     }

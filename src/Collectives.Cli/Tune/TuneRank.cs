@@ -14,30 +14,25 @@ internal static class TuneRank
     public static async Task<CostProfile?> RunAsync(Communicator world, TuneSchedule schedule, CancellationToken cancellationToken)
     {
         JobTopology topology = world.Topology;
-        var links = new Dictionary<LinkClass, LinkCost>();
+        var measured = new Dictionary<LinkClass, LinkMeasurement>();
         foreach ((LinkClass link, int first, int second) in PairPerClass(topology))
         {
             bool member = world.Rank == first || world.Rank == second;
-            double[] numbers = new double[1 + schedule.Sizes.Count];
+            double[] numbers = new double[1 + (2 * schedule.Sizes.Count)];
             Communicator? pair = await world.SplitAsync(member ? 0 : -1, world.Rank, cancellationToken).ConfigureAwait(false);
             if (pair is not null)
             {
                 await using (pair.ConfigureAwait(false))
                 {
-                    LinkMeasurement measured = await LinkCalibration.MeasureAsync(pair, schedule, cancellationToken).ConfigureAwait(false);
-                    numbers[0] = measured.Alpha;
-                    for (int i = 0; i < measured.Steps.Count; i++)
-                    {
-                        numbers[i + 1] = measured.Steps[i].StepSeconds;
-                    }
+                    numbers = LinkCalibration.ToNumbers(await LinkCalibration.MeasureAsync(pair, schedule, cancellationToken).ConfigureAwait(false));
                 }
             }
             // The pair's numbers to every rank (the others contribute zeros).
             await world.AllReduceAsync<double>(numbers, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
-            var measurement = new LinkMeasurement(numbers[0], schedule.Sizes.Select((size, i) => (size, numbers[i + 1])).ToArray());
-            links[link] = TuneProfileBuilder.Link(measurement);
+            measured[link] = LinkCalibration.FromNumbers(numbers, schedule.Sizes);
         }
         CostCurve gamma = TuneProfileBuilder.Gamma(await ReductionCalibration.MeasureAsync(world, schedule, cancellationToken).ConfigureAwait(false));
+        var links = measured.ToDictionary(pair => pair.Key, pair => TuneProfileBuilder.Link(pair.Key, pair.Value, gamma));
         if (world.Rank != 0)
         {
             return null;
