@@ -47,6 +47,12 @@ internal sealed class PerfTable : IPerfReporter
         if (_predict)
         {
             Line($"#  predicted: the selector's algorithm and its cost-model time; costs: {options.CostProfile?.Source ?? "built-in defaults"}");
+            if (options.Ranks > Environment.ProcessorCount)
+            {
+                // The model prices a step as if every rank ran at once; here ranks take turns on the cores.
+                Line(string.Create(CultureInfo.InvariantCulture, 
+                    $"#  note: {options.Ranks} ranks on {Environment.ProcessorCount} cores: ranks wait for a core, which the cost model does not price (tune measures 2 ranks); expect measured/predicted to drift from 1."));
+            }
         }
         Line("#");
         Line("#" + new string(' ', LeadingWidth - 1) + Center("out-of-place") + Center("in-place") + (_predict ? PredictedTitle : ""));
