@@ -15,8 +15,8 @@ internal static class LinkCalibration
     /// reduce-scatter step of a ring (both ranks send S/2 at once, chunk by chunk, and reduce what
     /// arrives), and a 2-rank all-gather of S, which is one all-gather step, less the copy of the
     /// rank's own block into the output that an all-gather makes first and an all-reduce's steps
-    /// do not (timed as a one-rank all-gather into the same memory, which makes just that copy;
-    /// subtracting a Span.CopyTo instead left the 4 MiB step 30-40% too slow). A round repeats the call back to back and is timed as a whole (mean per call, as
+    /// do not (timed as a one-rank all-gather into the same memory, which makes just that copy
+    /// with the library's streaming stores; a Span.CopyTo from cache would undercount it). A round repeats the call back to back and is timed as a whole (mean per call, as
     /// perf times calls); the median round is kept. Measured first with concurrent send and
     /// receive calls instead, the step came out 2x slower than the ring's at 1 MiB on this 2-core
     /// machine (two tasks' thread-pool hops per step), so the prediction missed. The slower
@@ -37,7 +37,7 @@ internal static class LinkCalibration
         input.AsSpan().Fill(1);
         output.AsSpan().Clear();
         // A one-rank all-gather is exactly the local copy a two-rank one makes before its step
-        // (the library's own streaming copy, not Span.CopyTo, which is 2x faster from cache).
+        // (the library's own streaming copy, which Span.CopyTo from cache would undercount).
         Communicator[] alone = Communicator.CreateLocalGroup(1);
         await using Communicator self = alone[0];
         int count = schedule.Sizes.Count;
