@@ -16,8 +16,9 @@ internal static class LinkCalibration
     /// arrives), and a 2-rank all-gather of S, which is one all-gather step, less the copy of the
     /// rank's own block into the output that an all-gather makes first and an all-reduce's steps
     /// do not (timed as a one-rank all-gather into the same memory, which makes just that copy
-    /// with the library's streaming stores; a Span.CopyTo from cache would undercount it). A round repeats the call back to back and is timed as a whole (mean per call, as
-    /// perf times calls); the median round is kept. Measured first with concurrent send and
+    /// with the library's streaming stores; a Span.CopyTo from cache would undercount it). A
+    /// round repeats the call back to back and is timed as a whole (mean per call, as perf times
+    /// calls); the median round is kept. Measured first with concurrent send and
     /// receive calls instead, the step came out 2x slower than the ring's at 1 MiB on this 2-core
     /// machine (two tasks' thread-pool hops per step), so the prediction missed. The slower
     /// rank's number wins, as perf reports the slower rank; both ranks get the same result.
