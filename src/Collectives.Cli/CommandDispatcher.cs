@@ -14,6 +14,7 @@ internal static class CommandDispatcher
         new("run", "start N local ranks of a program as one job (a launcher)", Run.RunCommand.RunAsync),
         new("check", "check every collective's results on the ranks of a job (run it under a launcher)", Check.CheckCommand.RunAsync),
         new("explain", "print each algorithm's predicted time per size on a topology, the winner and why", Explain.ExplainCommand.RunAsync),
+        new("tune", "measure this machine's link and reduction costs and write a profile for the selector", Tune.TuneCommand.RunAsync),
         new("store", "serve a rendezvous store for jobs whose ranks are started elsewhere", Store.StoreCommand.RunAsync),
         new("hosts", "emulate several hosts on this machine (network namespaces) and run a job's ranks on them", Hosts.HostsCommand.RunAsync),
         new("topo", "print the job's topology: hosts, placements, link classes (run it under a launcher, or --file)", Topo.TopoCommand.RunAsync),

@@ -210,6 +210,18 @@ public sealed partial class Communicator
 
     private Algorithm Choose(CollectiveKind kind, DataType type, long bytes) => _selections.Choose(kind, type, bytes);
 
+    /// <summary>
+    /// What a call of <paramref name="kind"/> over <paramref name="bytes"/> (the nccl-tests size:
+    /// the buffer, or the whole input / output for the block collectives) would run: the
+    /// selector's choice with its predicted time, from this communicator's topology, cost profile
+    /// and overrides. The same answer the call itself gets; runs nothing.
+    /// </summary>
+    public AlgorithmChoice Plan(CollectiveKind kind, DataType type, long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        return _selections.ChooseFull(kind, type, bytes);
+    }
+
     private static Memory<byte> InputBytes<T>(OperationSlot slot, ReadOnlyMemory<T> input)
         where T : unmanaged => slot.Views.For<T>(ByteViews.Role.Input).Wrap(MemoryMarshal.AsMemory(input));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Collectives.Kernels;
+using Collectives.Selection;
 
 namespace Collectives.Cli.Perf;
 
@@ -28,7 +29,8 @@ internal sealed class PerfBenchmark<T>
     public async Task<PerfSummary> RunAsync(IReadOnlyList<Communicator> localRanks, IPerfReporter reporter, CancellationToken cancellationToken)
     {
         IReadOnlyList<CollectiveLayout> layouts = SizeSweep.Layouts(_options);
-        bool reports = localRanks.Any(c => c.Rank == 0);
+        Communicator? reporting = localRanks.FirstOrDefault(c => c.Rank == 0);
+        bool reports = reporting is not null;
         // Once, for the largest size; every size slices them.
         Dictionary<int, RankBuffers<T>> buffers = localRanks.ToDictionary(c => c.Rank, _ => new RankBuffers<T>(layouts));
         if (reports)
@@ -52,7 +54,7 @@ internal sealed class PerfBenchmark<T>
         {
             RankOutcome[] combined = await OnEveryRankAsync(localRanks,
                 c => MeasureAndCombineAsync(c, buffers[c.Rank], layout, cancellationToken), cancellationToken).ConfigureAwait(false);
-            PerfRow row = ToRow(layout, combined[0]);
+            PerfRow row = ToRow(layout, combined[0]) with { Prediction = reporting is not null && _options.Predict ? Predict(reporting, layout) : null };
             rows.Add(row);
             if (reports)
             {
@@ -172,6 +174,13 @@ internal sealed class PerfBenchmark<T>
         call.Prepare(_expected, communicator.Rank);
         await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
         return ResultChecker.CountWrong(_expected, communicator.Rank, layout, call.Output.Span);
+    }
+
+    /// <summary>The selector's own plan for this size, asked of the communicator that ran it (its topology, profile and overrides).</summary>
+    private static PerfPrediction Predict(Communicator communicator, CollectiveLayout layout)
+    {
+        AlgorithmChoice choice = communicator.Plan(layout.Kind, DataTypes.Of<T>(), layout.SizeBytes);
+        return new PerfPrediction(AlgorithmNames.Name(choice.Algorithm), choice.PredictedSeconds * 1e6);
     }
 
     private PerfRow ToRow(CollectiveLayout layout, RankOutcome outcome)

@@ -32,6 +32,20 @@ internal static class PerfCommand
             return ExitCodes.Success;
         }
 
+        try
+        {
+            // Loaded here once, so a bad file fails before any rank starts; launched ranks load it the same way.
+            options = options with
+            {
+                CostProfile = CostProfileLoader.Load(options.TuneFile ?? Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile)),
+            };
+        }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"collectives perf: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
         bool launched = LaunchDetection.IsLaunched();
         if (!launched && options.Transport != PerfOptions.InProcessTransport)
         {

@@ -22,12 +22,14 @@ internal static class PerfFlags
     public static readonly FlagSpec Chunk = new("chunk", null, "BYTES", "payload of one frame (default 1M)");
     public static readonly FlagSpec Timeout = new("timeout", null, "SECONDS", "deadline of one collective (default 600)");
     public static readonly FlagSpec Json = new("json", null, null, "print one JSON document instead of the table");
+    public static readonly FlagSpec Predict = new("predict", null, null, "add the selector's algorithm, its predicted time (us) and measured/predicted per size");
+    public static readonly FlagSpec TuneFile = new("tune-file", null, "PATH", "cost profile from collectives tune for the selector (default: COLLECTIVES_TUNE_FILE, else built-in)");
     public static readonly FlagSpec Help = new("help", 'h', null, "print this help");
 
     public static IReadOnlyList<FlagSpec> All { get; } =
     [
         MinBytes, MaxBytes, StepFactor, StepBytes, Iterations, Warmup, Budget, Check, Op, DataType, Root,
-        Ranks, Algorithm, Transport, Chunk, Timeout, Json, Help,
+        Ranks, Algorithm, Transport, Chunk, Timeout, Json, Predict, TuneFile, Help,
     ];
 
     public static string Usage()

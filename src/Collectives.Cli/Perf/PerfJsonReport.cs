@@ -42,6 +42,10 @@ internal sealed class PerfJsonReport : IPerfReporter
             json.WriteNumber("budget_bytes", options.BudgetBytes);
             json.WriteBoolean("check", options.Check);
             json.WriteNumber("chunk_bytes", options.ChunkBytes);
+            if (options.Predict)
+            {
+                json.WriteString("costs", options.CostProfile?.Source ?? "built-in defaults");
+            }
             json.WriteStartArray("results");
             foreach (PerfRow row in _rows)
             {
@@ -53,6 +57,10 @@ internal sealed class PerfJsonReport : IPerfReporter
                 json.WriteNumber("root", row.Root);
                 WritePlacement(json, "out_of_place", row.OutOfPlace);
                 WritePlacement(json, "in_place", row.InPlace);
+                if (row.Prediction is { } prediction)
+                {
+                    WritePrediction(json, prediction, row);
+                }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -72,6 +80,30 @@ internal sealed class PerfJsonReport : IPerfReporter
         json.WriteNumber("busbw", result.BusBw);
         WriteNullable(json, "wrong", result.Wrong);
         json.WriteEndObject();
+    }
+
+    /// <summary>"predicted": the algorithm, its predicted µs and measured/predicted per placement (null where there is no prediction).</summary>
+    private static void WritePrediction(Utf8JsonWriter json, PerfPrediction prediction, PerfRow row)
+    {
+        json.WriteStartObject("predicted");
+        json.WriteString("algorithm", prediction.Algorithm);
+        WriteFinite(json, "time_us", prediction.PredictedUs);
+        WriteFinite(json, "out_of_place_ratio", prediction.Ratio(row.OutOfPlace.TimeUs));
+        WriteFinite(json, "in_place_ratio", prediction.Ratio(row.InPlace.TimeUs));
+        json.WriteEndObject();
+    }
+
+    // JSON has no NaN: a missing prediction is null.
+    private static void WriteFinite(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, value);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, long? value)

@@ -1,4 +1,5 @@
 using Collectives.Kernels;
+using Collectives.Selection;
 
 namespace Collectives.Cli.Perf;
 
@@ -102,6 +103,15 @@ internal sealed record PerfOptions
     /// <summary>Print one JSON document instead of the table.</summary>
     public bool Json { get; init; }
 
+    /// <summary>Print the selector's choice and predicted time next to each measurement.</summary>
+    public bool Predict { get; init; }
+
+    /// <summary>--tune-file: the cost profile to select with; null reads COLLECTIVES_TUNE_FILE.</summary>
+    public string? TuneFile { get; init; }
+
+    /// <summary>The profile the ranks select with, loaded once by the command (null: built-in defaults).</summary>
+    public CostProfile? CostProfile { get; init; }
+
     /// <summary>--help was given: print usage and run nothing.</summary>
     public bool Help { get; init; }
 
@@ -111,5 +121,6 @@ internal sealed record PerfOptions
         Algorithm = Algorithm,
         ChunkBytes = ChunkBytes,
         Timeout = Timeout,
+        CostProfile = CostProfile,
     };
 }

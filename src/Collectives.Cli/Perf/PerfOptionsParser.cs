@@ -51,6 +51,8 @@ internal static class PerfOptionsParser
         if (flag == PerfFlags.Root) return options with { Root = Integer(flag, text, 0, PerfOptions.MaxRanks - 1, "a rank, 0 or more") };
         if (flag == PerfFlags.Ranks) return options with { Ranks = Integer(flag, text, 1, PerfOptions.MaxRanks, $"an integer from 1 to {PerfOptions.MaxRanks}") };
         if (flag == PerfFlags.Json) return options with { Json = true };
+        if (flag == PerfFlags.Predict) return options with { Predict = true };
+        if (flag == PerfFlags.TuneFile) return options with { TuneFile = text.Length > 0 ? text : throw new UsageException($"{flag.Display} needs a path.") };
         if (flag == PerfFlags.Help) return options with { Help = true };
         if (flag == PerfFlags.Op)
         {

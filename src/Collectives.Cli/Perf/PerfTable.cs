@@ -17,11 +17,13 @@ internal sealed class PerfTable : IPerfReporter
     private const int GroupWidth = 32;
 
     private readonly TextWriter _output;
+    private bool _predict;
 
     public PerfTable(TextWriter output) => _output = output;
 
     public void Begin(PerfOptions options)
     {
+        _predict = options.Predict;
         bool reduces = CollectiveNames.Reduces(options.Collective);
         bool rooted = CollectiveNames.HasRoot(options.Collective);
         Line($"# collectives perf: {CollectiveNames.Name(options.Collective)}");
@@ -42,17 +44,29 @@ internal sealed class PerfTable : IPerfReporter
         {
             Line("#  broadcast is in place only in this library; both column groups time the same call.");
         }
+        if (_predict)
+        {
+            Line($"#  predicted: the selector's algorithm and its cost-model time; costs: {options.CostProfile?.Source ?? "built-in defaults"}");
+            if (options.Ranks > Environment.ProcessorCount)
+            {
+                // The model prices a step as if every rank ran at once; here ranks take turns on the cores.
+                Line(string.Create(CultureInfo.InvariantCulture, 
+                    $"#  note: {options.Ranks} ranks on {Environment.ProcessorCount} cores: ranks wait for a core, which the cost model does not price (tune measures 2 ranks); expect measured/predicted to drift from 1."));
+            }
+        }
         Line("#");
-        Line("#" + new string(' ', LeadingWidth - 1) + Center("out-of-place") + Center("in-place"));
-        Line("#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong");
-        Line("#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)");
+        Line("#" + new string(' ', LeadingWidth - 1) + Center("out-of-place") + Center("in-place") + (_predict ? PredictedTitle : ""));
+        Line("#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong" +
+            (_predict ? PredictedNames : ""));
+        Line("#        (B)    (elements)                               (us)  (GB/s)  (GB/s)            (us)  (GB/s)  (GB/s)" +
+            (_predict ? PredictedUnits : ""));
     }
 
     public void Row(PerfRow row)
     {
         string line = string.Create(CultureInfo.InvariantCulture,
             $"{row.Layout.SizeBytes,12}  {row.Layout.Count,12}  {row.TypeName,8}  {row.OpName,6}  {row.Root,6}") +
-            Placement(row.OutOfPlace) + Placement(row.InPlace);
+            Placement(row.OutOfPlace) + Placement(row.InPlace) + (_predict ? Predicted(row) : "");
         Line(line);
         _output.Flush();
     }
@@ -79,6 +93,24 @@ internal sealed class PerfTable : IPerfReporter
         return string.Create(CultureInfo.InvariantCulture,
             $"  {FormatTime(result.TimeUs)}  {result.AlgBw,6:F2}  {result.BusBw,6:F2}  {wrong,5}");
     }
+
+    // The --predict columns: algorithm, predicted time, and measured/predicted for each placement.
+    private const string PredictedTitle = "            predicted";
+    private const string PredictedNames = "  algorithm              time  oop/pred  ip/pred";
+    private const string PredictedUnits = "                         (us)";
+
+    private static string Predicted(PerfRow row)
+    {
+        if (row.Prediction is not { } prediction)
+        {
+            return "";
+        }
+        string time = double.IsFinite(prediction.PredictedUs) ? FormatTime(prediction.PredictedUs) : "      -";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  {prediction.Algorithm,-18}  {time}  {Ratio(prediction.Ratio(row.OutOfPlace.TimeUs)),8}  {Ratio(prediction.Ratio(row.InPlace.TimeUs)),7}");
+    }
+
+    private static string Ratio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("F2", CultureInfo.InvariantCulture) : "-";
 
     private static string Center(string text)
     {

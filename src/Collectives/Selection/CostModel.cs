@@ -39,13 +39,13 @@ public static class CostModel
             (CollectiveKind.AllReduce, Algorithm.Tree) => TreeAllReduce(cost, n, bytes, type, chunk),
             (CollectiveKind.AllReduce, Algorithm.Hierarchical) => Hierarchical(cost, bytes, type, crossRing: false),
             (CollectiveKind.AllReduce, Algorithm.TwoDimensionalRing) => Hierarchical(cost, bytes, type, crossRing: true),
-            (CollectiveKind.ReduceScatter, Algorithm.Ring) => ((n - 1) * cost.RingStep(all, bytes / n)) + ((n - 1) * cost.Reduce(bytes / n, type)),
+            (CollectiveKind.ReduceScatter, Algorithm.Ring) => ((n - 1) * cost.RingStep(all, bytes / n)) + ((n - 1) * cost.RingReduce(all, bytes / n, type)),
             (CollectiveKind.AllGather or CollectiveKind.Split, Algorithm.Ring) => (n - 1) * cost.RingStep(all, bytes / n),
             (CollectiveKind.AllGather, Algorithm.Hierarchical) => TwoLevel(cost, bytes, type, reduces: false),
             (CollectiveKind.ReduceScatter, Algorithm.Hierarchical) => TwoLevel(cost, bytes, type, reduces: true),
             (CollectiveKind.Broadcast, Algorithm.Ring) => Pipeline(cost, ChainEdges(n), n - 1, bytes, chunk),
             (CollectiveKind.Broadcast, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk),
-            (CollectiveKind.Reduce, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk) + cost.Reduce(bytes, type),
+            (CollectiveKind.Reduce, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk) + cost.Reduce(bytes, type, TreeEdges(n)),
             (CollectiveKind.AllToAll, Algorithm.Pairwise) => PairwiseAllToAll(cost, n, bytes),
             (CollectiveKind.Barrier, Algorithm.Dissemination) => Dissemination(cost, n),
             _ => null,
@@ -56,7 +56,7 @@ public static class CostModel
     {
         int n = members.Count;
         long block = bytes / n;
-        return (2 * (n - 1) * cost.RingStep(members, block)) + ((n - 1) * cost.Reduce(block, type));
+        return (2 * (n - 1) * cost.RingStep(members, block)) + ((n - 1) * cost.RingReduce(members, block, type));
     }
 
     /// <summary>Whether <paramref name="algorithm"/> of <paramref name="kind"/> can split across channels.</summary>
@@ -86,10 +86,11 @@ public static class CostModel
     private static double RecursiveDoubling(StepCost cost, IReadOnlyList<int> members, long bytes, DataType type)
     {
         (int p, int extra) = Fold(members.Count);
-        double time = extra > 0 ? (2 * cost.Step(FoldEdges(members, extra), bytes)) + cost.Reduce(bytes, type) : 0;
+        double time = extra > 0 ? (2 * cost.Step(FoldEdges(members, extra), bytes)) + cost.Reduce(bytes, type, FoldEdges(members, extra)) : 0;
         for (int mask = 1; mask < p; mask <<= 1)
         {
-            time += cost.Step(ExchangeEdges(members, p, extra, mask), bytes) + cost.Reduce(bytes, type);
+            List<(int, int)> exchange = ExchangeEdges(members, p, extra, mask);
+            time += cost.Step(exchange, bytes) + cost.Reduce(bytes, type, exchange);
         }
         return time;
     }
@@ -98,13 +99,14 @@ public static class CostModel
     private static double HalvingDoubling(StepCost cost, IReadOnlyList<int> members, long bytes, DataType type)
     {
         (int p, int extra) = Fold(members.Count);
-        double time = extra > 0 ? (2 * cost.Step(FoldEdges(members, extra), bytes)) + cost.Reduce(bytes, type) : 0;
+        double time = extra > 0 ? (2 * cost.Step(FoldEdges(members, extra), bytes)) + cost.Reduce(bytes, type, FoldEdges(members, extra)) : 0;
         long part = bytes;
         for (int mask = p >> 1; mask >= 1; mask >>= 1)
         {
             part /= 2;
-            double step = cost.Step(ExchangeEdges(members, p, extra, mask), part);
-            time += (2 * step) + cost.Reduce(part, type);
+            List<(int, int)> exchange = ExchangeEdges(members, p, extra, mask);
+            double step = cost.Step(exchange, part);
+            time += (2 * step) + cost.Reduce(part, type, exchange);
         }
         return time;
     }
@@ -112,7 +114,7 @@ public static class CostModel
     // Up and down waves run at once, chunk by chunk: depth to fill the pipe, then one chunk per
     // step; an inner node feeds two children, so its chunks take twice as long to leave.
     private static double TreeAllReduce(StepCost cost, int n, long bytes, DataType type, long chunk) =>
-        (2 * Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk)) + cost.Reduce(bytes, type);
+        (2 * Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk)) + cost.Reduce(bytes, type, TreeEdges(n));
 
     private static double Pipeline(StepCost cost, IReadOnlyList<(int, int)> edges, int depth, long bytes, long chunk)
     {
@@ -136,7 +138,7 @@ public static class CostModel
             if (local > 1)
             {
                 long block = bytes / local;
-                intra = Math.Max(intra, (2 * (local - 1) * cost.RingStep(host.Ranks, block)) + ((local - 1) * cost.Reduce(block, type)));
+                intra = Math.Max(intra, (2 * (local - 1) * cost.RingStep(host.Ranks, block)) + ((local - 1) * cost.RingReduce(host.Ranks, block, type)));
             }
         }
         int hosts = topology.Hosts.Count;
@@ -205,7 +207,7 @@ public static class CostModel
         }
         long block = shard / hosts;
         int steps = 2 * (hosts - 1);
-        return (steps * cost.Step(transfers, block)) + ((hosts - 1) * cost.Reduce(block, type)) + SequentialGroups(cost, topology, maxLocal, minLocal, steps);
+        return (steps * cost.Step(transfers, block)) + ((hosts - 1) * cost.Reduce(block, type, transfers)) + SequentialGroups(cost, topology, maxLocal, minLocal, steps);
     }
 
     // One cross-host halving-doubling all-reduce of a shard per local index, all running at once.
@@ -221,7 +223,7 @@ public static class CostModel
             {
                 fold.AddRange(FoldEdges(GroupOf(topology, j), extra));
             }
-            time += (2 * cost.Step(fold, shard)) + cost.Reduce(shard, type);
+            time += (2 * cost.Step(fold, shard)) + cost.Reduce(shard, type, fold);
         }
         long part = shard;
         for (int mask = p >> 1; mask >= 1; mask >>= 1)
@@ -232,7 +234,7 @@ public static class CostModel
             {
                 exchange.AddRange(ExchangeEdges(GroupOf(topology, j), p, extra, mask));
             }
-            time += (2 * cost.Step(exchange, part)) + cost.Reduce(part, type);
+            time += (2 * cost.Step(exchange, part)) + cost.Reduce(part, type, exchange);
         }
         int steps = (2 * (31 - int.LeadingZeroCount(p))) + (extra > 0 ? 2 : 0);
         return time + SequentialGroups(cost, topology, maxLocal, minLocal, steps);

@@ -79,6 +79,11 @@ public static class CostProfileJson
         {
             throw new FormatException($"{sourceName}: not valid JSON ({e.Message}).", e);
         }
+        catch (ArgumentException e)
+        {
+            // Text with a lone UTF-16 surrogate cannot be transcoded to UTF-8 for the reader.
+            throw new FormatException($"{sourceName}: not valid text ({e.Message}).", e);
+        }
         using (document)
         {
             JsonElement root = document.RootElement;
@@ -168,7 +173,9 @@ public static class CostProfileJson
         int index = 0;
         foreach (JsonElement pair in array.EnumerateArray())
         {
+            // TryGet* throw on a non-number, so the kinds are checked first: every bad input is a FormatException.
             if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 ||
+                pair[0].ValueKind != JsonValueKind.Number || pair[1].ValueKind != JsonValueKind.Number ||
                 !pair[0].TryGetInt64(out long bytes) || !pair[1].TryGetDouble(out double ns))
             {
                 throw new FormatException(string.Create(CultureInfo.InvariantCulture,

@@ -147,7 +147,7 @@ public sealed class PerfCommandTests
 
     [Theory]
     [InlineData(new string[0], 2)]
-    [InlineData(new[] { "tune" }, 2)]
+    [InlineData(new[] { "frobnicate" }, 2)]
     [InlineData(new[] { "--help" }, 0)]
     public async Task TheDispatcherPrintsUsageForNoOrUnknownCommands(string[] args, int expectedExit)
     {

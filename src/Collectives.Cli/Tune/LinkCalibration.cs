@@ -1,0 +1,142 @@
+using System.Diagnostics;
+
+namespace Collectives.Cli.Tune;
+
+/// <summary>
+/// Measures alpha and ring-step times between the two ranks of <paramref name="pair"/>-sized
+/// communicators, through the public send and receive calls, which run the same frames, links
+/// and slots as the algorithms' steps.
+/// </summary>
+internal static class LinkCalibration
+{
+    /// <summary>
+    /// Alpha: half a ping-pong round trip of one float (send and receive calls), median of many
+    /// timed one by one. Steps, per call size S: a 2-rank reduce-scatter of S, which is one
+    /// reduce-scatter step of a ring (both ranks send S/2 at once, chunk by chunk, and reduce what
+    /// arrives), and a 2-rank all-gather of S, which is one all-gather step, less the copy of the
+    /// rank's own block into the output that an all-gather makes first and an all-reduce's steps
+    /// do not (timed as a one-rank all-gather into the same memory, which makes just that copy
+    /// with the library's streaming stores; a Span.CopyTo from cache would undercount it). A
+    /// round repeats the call back to back and is timed as a whole (mean per call, as perf times
+    /// calls); the median round is kept. Measured first with concurrent send and
+    /// receive calls instead, the step came out 2x slower than the ring's at 1 MiB on this 2-core
+    /// machine (two tasks' thread-pool hops per step), so the prediction missed. The slower
+    /// rank's number wins, as perf reports the slower rank; both ranks get the same result.
+    /// </summary>
+    public static async Task<LinkMeasurement> MeasureAsync(Communicator pair, TuneSchedule schedule, CancellationToken cancellationToken)
+    {
+        if (pair.Size != 2)
+        {
+            throw new ArgumentException($"Link calibration runs on 2 ranks, not {pair.Size}.", nameof(pair));
+        }
+        int peer = 1 - pair.Rank;
+        double alpha = await PingPongAsync(pair, peer, schedule.PingPongs, cancellationToken).ConfigureAwait(false);
+        long largest = schedule.Sizes.Max();
+        float[] input = new float[largest / 2 / sizeof(float)];
+        float[] output = new float[input.Length * 2];
+        // Touch every page before timing: first-touch faults are not the link's cost.
+        input.AsSpan().Fill(1);
+        output.AsSpan().Clear();
+        // A one-rank all-gather is exactly the local copy a two-rank one makes before its step
+        // (the library's own streaming copy, which Span.CopyTo from cache would undercount).
+        Communicator[] alone = Communicator.CreateLocalGroup(1);
+        await using Communicator self = alone[0];
+        int count = schedule.Sizes.Count;
+        int[] blocks = schedule.Sizes.Select(size => (int)(size / 2 / sizeof(float))).ToArray();
+        var gathers = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        var copies = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        var reductions = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        // Round 0 is untimed: the link's buffers and the caches settle at each size. Later rounds
+        // visit every size in turn, so a burst of load from other processes (seconds long on this
+        // shared machine) lands on all sizes alike instead of skewing one.
+        for (int round = 0; round <= schedule.Rounds; round++)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Memory<float> mine = input.AsMemory(0, blocks[i]), all = output.AsMemory(0, 2 * blocks[i]);
+                int repetitions = schedule.RepetitionsFor((long)blocks[i] * sizeof(float));
+                await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
+                double gather = await GatherRoundAsync(pair, mine, all, repetitions, cancellationToken).ConfigureAwait(false);
+                double copy = await GatherRoundAsync(self, mine, all.Slice(pair.Rank * blocks[i], blocks[i]), repetitions, cancellationToken)
+                    .ConfigureAwait(false);
+                await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
+                double reduction = await ReduceScatterRoundAsync(pair, all, mine, repetitions, cancellationToken).ConfigureAwait(false);
+                if (round > 0)
+                {
+                    gathers[i].Add(gather);
+                    copies[i].Add(copy);
+                    reductions[i].Add(reduction);
+                }
+            }
+        }
+        double[] combined = new double[1 + (2 * count)];
+        combined[0] = alpha;
+        for (int i = 0; i < count; i++)
+        {
+            combined[1 + (2 * i)] = Math.Max(0, Median.Of(gathers[i]) - Median.Of(copies[i]));
+            combined[2 + (2 * i)] = Median.Of(reductions[i]);
+        }
+        await pair.AllReduceAsync<double>(combined, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
+        return FromNumbers(combined, schedule.Sizes);
+    }
+
+    /// <summary>A measurement as numbers (alpha, then gather and reduce step per size), for passing between ranks.</summary>
+    public static double[] ToNumbers(LinkMeasurement measurement) =>
+        [measurement.Alpha, .. measurement.Steps.SelectMany(step => new[] { step.GatherStepSeconds, step.ReduceStepSeconds })];
+
+    /// <summary>The inverse of <see cref="ToNumbers"/>.</summary>
+    public static LinkMeasurement FromNumbers(IReadOnlyList<double> numbers, IReadOnlyList<long> sizes) =>
+        new(numbers[0], sizes.Select((size, i) => (size, numbers[1 + (2 * i)], numbers[2 + (2 * i)])).ToArray());
+
+    /// <summary>Rank 0 times round trips; rank 1 echoes. Returns rank 0's median half round trip (rank 1: 0, the max takes rank 0's).</summary>
+    private static async Task<double> PingPongAsync(Communicator pair, int peer, int count, CancellationToken cancellationToken)
+    {
+        float[] message = [1];
+        const int WarmUp = 20;
+        var halves = new List<double>(count);
+        await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < WarmUp + count; i++)
+        {
+            if (pair.Rank == 0)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await pair.SendAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
+                await pair.ReceiveAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
+                if (i >= WarmUp)
+                {
+                    halves.Add(Stopwatch.GetElapsedTime(start).TotalSeconds / 2);
+                }
+            }
+            else
+            {
+                await pair.ReceiveAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
+                await pair.SendAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return pair.Rank == 0 ? Median.Of(halves) : 0;
+    }
+
+    /// <summary>Seconds per 2-rank reduce-scatter of <paramref name="all"/> (one reduce-scatter step), averaged over back-to-back calls.</summary>
+    private static async Task<double> ReduceScatterRoundAsync(Communicator pair, ReadOnlyMemory<float> all, Memory<float> mine, int repetitions,
+        CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < repetitions; i++)
+        {
+            await pair.ReduceScatterAsync(all, mine, ReduceOp.Sum, cancellationToken).ConfigureAwait(false);
+        }
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / repetitions;
+    }
+
+    /// <summary>Seconds per all-gather, averaged over <paramref name="repetitions"/> back-to-back calls.</summary>
+    private static async Task<double> GatherRoundAsync(Communicator pair, ReadOnlyMemory<float> mine, Memory<float> all, int repetitions,
+        CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < repetitions; i++)
+        {
+            await pair.AllGatherAsync(mine, all, cancellationToken).ConfigureAwait(false);
+        }
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / repetitions;
+    }
+}
