@@ -1,3 +1,4 @@
+using Collectives.Connection;
 using Collectives.Bootstrap;
 using Collectives.Cli.CommandLine;
 using Collectives.Cli.Run;

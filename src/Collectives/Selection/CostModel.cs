@@ -76,7 +76,7 @@ public static class CostModel
             }
         }
         long block = bytes / n / channels;
-        return (2 * (n - 1) * cost.Step(transfers, block)) + ((n - 1) * cost.Reduce(bytes / n, type));
+        return (2 * (n - 1) * cost.Step(transfers, block)) + ((n - 1) * cost.Reduce(bytes / n, type, transfers));
     }
 
     private static int Partition(int value, int n) => ((value % n) + n) % n;
@@ -187,7 +187,8 @@ public static class CostModel
         time += inside + cost.Copy(bytes, topology.IntraHostClass ?? LinkClass.SharedMemory);
         if (reduces)
         {
-            time += ((local - 1) * cost.Reduce(hosts * block, type)) + ((hosts - 1) * cost.Reduce(block, type));
+            double insideReduce = topology.Hosts.Max(h => cost.RingReduce(h.Ranks, hosts * block, type));
+            time += ((local - 1) * insideReduce) + ((hosts - 1) * cost.Reduce(block, type, across));
         }
         return time;
     }

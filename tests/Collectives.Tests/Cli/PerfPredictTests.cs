@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Collectives.Connection;
 using Collectives.Bootstrap;
 using Collectives.Cli;
 using Collectives.Kernels;
