@@ -226,6 +226,12 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
                 }
             }
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+        {
+            // TCP_USER_TIMEOUT or keepalive: the peer host stopped acknowledging.
+            return new AbortReason(AbortCode.Closed, -1, string.Create(CultureInfo.InvariantCulture,
+                $"the connection to endpoint {_key.PeerEndpoint} timed out: its host stopped acknowledging data (host down, network cut, or a link so congested that segments went unacknowledged for {TcpTransportOptions.DefaultUserTimeout.TotalSeconds:0} s)"));
+        }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // Reset, closed here meanwhile, or silent past the grace: the peer is gone without a word.
@@ -249,7 +255,11 @@ internal sealed partial class TcpPeerLink : IPeerLink, IDirectReceive
                 await _poller.WaitAsync(_controlReadable, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            if (error != SocketError.Success || n == 0)
+            if (error != SocketError.Success)
+            {
+                throw new SocketException((int)error); // the caller tells a timeout from a reset
+            }
+            if (n == 0)
             {
                 return false;
             }
