@@ -38,10 +38,7 @@ internal static class ExplainCommand
         text.WriteLine();
         text.WriteLine("Prints each candidate algorithm's predicted time per size, the winner and why.");
         text.WriteLine();
-        foreach (FlagSpec flag in Flags)
-        {
-            text.WriteLine($"  {flag.Display + (flag.ValueName is null ? "" : " " + flag.ValueName),-24}{flag.Help}");
-        }
+        FlagHelp.Write(text, Flags, 24);
         return text.ToString();
     }
 

@@ -43,15 +43,7 @@ internal static class PerfFlags
         text.WriteLine($"Collectives: {string.Join(", ", CollectiveNames.All.Select(CollectiveNames.Name))} (default allreduce)");
         text.WriteLine();
         text.WriteLine("Flags:");
-        foreach (FlagSpec flag in All)
-        {
-            string left = flag.Short is { } s ? $"-{s}, --{flag.Long}" : $"    --{flag.Long}";
-            if (flag.ValueName is not null)
-            {
-                left += " " + flag.ValueName;
-            }
-            text.WriteLine($"  {left,-28} {flag.Help}");
-        }
+        FlagHelp.Write(text, All, 28);
         text.WriteLine();
         text.WriteLine("Exit codes: 0 all results correct, 1 a #wrong above 0 or a failed collective, 2 bad flags.");
         text.WriteLine("Example: collectives perf allreduce --ranks 4 -b 8 -e 64M -f 2 -d bfloat16 -o sum");

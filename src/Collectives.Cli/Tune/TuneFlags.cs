@@ -30,15 +30,7 @@ internal static class TuneFlags
         text.WriteLine("job per transport; under one it measures the links the job has, one pair per link class.");
         text.WriteLine();
         text.WriteLine("Flags:");
-        foreach (FlagSpec flag in All)
-        {
-            string left = flag.Short is { } s ? $"-{s}, --{flag.Long}" : $"    --{flag.Long}";
-            if (flag.ValueName is not null)
-            {
-                left += " " + flag.ValueName;
-            }
-            text.WriteLine($"  {left,-24} {flag.Help}");
-        }
+        FlagHelp.Write(text, All, 24);
         text.WriteLine();
         text.WriteLine("Example: collectives tune --out profile.json && COLLECTIVES_TUNE_FILE=profile.json collectives perf --transport shm --predict");
         return text.ToString();

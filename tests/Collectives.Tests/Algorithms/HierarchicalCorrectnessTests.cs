@@ -42,31 +42,8 @@ public sealed class HierarchicalCorrectnessTests
 
     [Theory]
     [MemberData(nameof(TwoLevelCases))]
-    public async Task TwoLevelAllGatherAndReduceScatterMatchSerialReference(string collective, string layout)
-    {
-        int[] hostOf = layout.Split(',').Select(int.Parse).ToArray();
-        int ranks = hostOf.Length;
-        var options = new CommunicatorOptions
-        {
-            Algorithm = $"{collective}=hierarchical",
-            ChunkBytes = 64 << 10,
-            Timeout = TimeSpan.FromSeconds(60),
-            Topology = JobTopology.FromHostAssignment(hostOf),
-        };
-        Communicator[] group = Communicator.CreateLocalGroup(ranks, options);
-        try
-        {
-            var check = new CollectiveChecks(group);
-            foreach (int count in new[] { 0, 1, ranks + 1, 30_011 })
-            {
-                await check.AllTypesAsync(collective, count);
-            }
-        }
-        finally
-        {
-            await RankRunner.DisposeAllAsync(group);
-        }
-    }
+    public async Task TwoLevelAllGatherAndReduceScatterMatchSerialReference(string collective, string layout) =>
+        await CheckOnHostsAsync(collective, $"{collective}=hierarchical", layout, ranks => [0, 1, ranks + 1, 30_011]);
 
     [Fact]
     public async Task ForcingTheTwoLevelAllGatherOnUnequalHostsListsThePossibleAlgorithms()
@@ -91,13 +68,17 @@ public sealed class HierarchicalCorrectnessTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task MatchesSerialReference(string algorithm, string layout)
+    public async Task MatchesSerialReference(string algorithm, string layout) =>
+        await CheckOnHostsAsync("allreduce", $"allreduce={algorithm}", layout, ranks => [0, 1, ranks - 1, (3 * ranks) + 1, 100_003]);
+
+    /// <summary>Runs <paramref name="collective"/> for every type and op on hosts given as "host of rank 0, host of rank 1, ...".</summary>
+    private static async Task CheckOnHostsAsync(string collective, string algorithm, string layout, Func<int, int[]> counts)
     {
         int[] hostOf = layout.Split(',').Select(int.Parse).ToArray();
         int ranks = hostOf.Length;
         var options = new CommunicatorOptions
         {
-            Algorithm = $"allreduce={algorithm}",
+            Algorithm = algorithm,
             ChunkBytes = 64 << 10,
             Timeout = TimeSpan.FromSeconds(60),
             Topology = JobTopology.FromHostAssignment(hostOf),
@@ -106,9 +87,9 @@ public sealed class HierarchicalCorrectnessTests
         try
         {
             var check = new CollectiveChecks(group);
-            foreach (int count in new[] { 0, 1, ranks - 1, (3 * ranks) + 1, 100_003 }.Distinct())
+            foreach (int count in counts(ranks).Distinct())
             {
-                await check.AllTypesAsync("allreduce", count);
+                await check.AllTypesAsync(collective, count);
             }
         }
         finally
