@@ -35,7 +35,8 @@ public sealed partial class Communicator
             int bytes = ByteLength<T>(input.Length, Operation);
             AlgorithmChoice choice = _selections.ChooseFull(CollectiveKind.AllReduce, type, bytes);
             var call = new CollectiveCall(CollectiveKind.AllReduce, type, op, choice.Algorithm, 0,
-                input.Length, InputBytes(slot, input), OutputBytes(slot, output[..input.Length]), inPlace, Channels: choice.Channels);
+                input.Length, InputBytes(slot, input), OutputBytes(slot, output[..input.Length]), inPlace, Channels: choice.Channels,
+                ChunkBytes: choice.ChunkBytes);
             return RunAsync(slot, call, cancellationToken);
         }
         catch (ArgumentException e)
@@ -116,8 +117,9 @@ public sealed partial class Communicator
             CheckRoot(root, Operation);
             int bytes = ByteLength<T>(buffer.Length, Operation);
             Memory<byte> data = OutputBytes(slot, buffer);
-            var call = new CollectiveCall(CollectiveKind.Broadcast, type, ReduceOp.Sum, Choose(CollectiveKind.Broadcast, type, bytes), root,
-                buffer.Length, data, data, InPlace: true);
+            AlgorithmChoice choice = _selections.ChooseFull(CollectiveKind.Broadcast, type, bytes);
+            var call = new CollectiveCall(CollectiveKind.Broadcast, type, ReduceOp.Sum, choice.Algorithm, root,
+                buffer.Length, data, data, InPlace: true, ChunkBytes: choice.ChunkBytes);
             return RunAsync(slot, call, cancellationToken);
         }
         catch (ArgumentException e)
@@ -150,8 +152,9 @@ public sealed partial class Communicator
                 inPlace = IsInPlace(input.Span, output.Span, 0, Operation, "output is the input buffer itself");
             }
             int bytes = ByteLength<T>(input.Length, Operation);
-            var call = new CollectiveCall(CollectiveKind.Reduce, type, op, Choose(CollectiveKind.Reduce, type, bytes), root,
-                input.Length, InputBytes(slot, input), isRoot ? OutputBytes(slot, output[..input.Length]) : Memory<byte>.Empty, inPlace);
+            AlgorithmChoice choice = _selections.ChooseFull(CollectiveKind.Reduce, type, bytes);
+            var call = new CollectiveCall(CollectiveKind.Reduce, type, op, choice.Algorithm, root,
+                input.Length, InputBytes(slot, input), isRoot ? OutputBytes(slot, output[..input.Length]) : Memory<byte>.Empty, inPlace, ChunkBytes: choice.ChunkBytes);
             return RunAsync(slot, call, cancellationToken);
         }
         catch (ArgumentException e)

@@ -116,7 +116,7 @@ public sealed partial class Communicator
     {
         try
         {
-            slot.Begin(call.Fingerprint, Options.Timeout, cancellationToken);
+            slot.Begin(call.Fingerprint, Options.Timeout, cancellationToken, call.ChunkBytes);
             try
             {
                 await AlgorithmRunner.RunAsync(slot.Context, call).ConfigureAwait(false);

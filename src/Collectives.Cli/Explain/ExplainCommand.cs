@@ -180,7 +180,7 @@ internal static class ExplainCommand
                 }
                 text.Write($"  {cell,18}");
             }
-            text.WriteLine($"  {Name(explanation.Winner.Algorithm),-18}");
+            text.WriteLine($"  {Chosen(explanation.Winner)}");
         }
         text.WriteLine();
         foreach (CandidateCost unavailable in columns.Where(c => c.Unavailable is not null))
@@ -195,4 +195,19 @@ internal static class ExplainCommand
     }
 
     private static string Name(Algorithm algorithm) => AlgorithmNames.Name(algorithm);
+
+    // "ring", "ring, 2 channels", "tree, 256K chunks": the choice beyond the algorithm when it differs from the defaults.
+    private static string Chosen(AlgorithmChoice choice)
+    {
+        string text = Name(choice.Algorithm);
+        if (choice.Channels > 1)
+        {
+            text += $", {choice.Channels} channels";
+        }
+        if (choice.ChunkBytes != CommunicatorOptions.DefaultChunkBytes)
+        {
+            text += $", {SizeParser.Format(choice.ChunkBytes)} chunks";
+        }
+        return text;
+    }
 }

@@ -175,12 +175,14 @@ internal sealed class CollectiveContext
     public static string Describe(in OperationFingerprint fingerprint, long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"{fingerprint} #{sequence}");
 
-    public void Begin(in OperationFingerprint fingerprint, long sequence)
+    /// <summary>Stamps the call; <paramref name="chunkBytes"/> above 0 overrides the configured chunk (the selector's choice).</summary>
+    public void Begin(in OperationFingerprint fingerprint, long sequence, int chunkBytes = 0)
     {
         Fingerprint = fingerprint;
         Sequence = sequence;
         ElementSize = DataTypes.SizeOf(fingerprint.DataType);
-        ChunkBytes = Math.Max(ElementSize, ConfiguredChunkBytes / ElementSize * ElementSize);
+        int chunk = chunkBytes > 0 ? chunkBytes : ConfiguredChunkBytes;
+        ChunkBytes = Math.Max(ElementSize, chunk / ElementSize * ElementSize);
         _awaitingReceiveFrom = -1;
         _awaitingSendTo = -1;
     }

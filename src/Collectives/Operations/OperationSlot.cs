@@ -80,12 +80,15 @@ internal sealed class OperationSlot : IDisposable
         Views.ClearAll();
     }
 
-    /// <summary>Starts the reserved operation: stamps the context and arms the deadline and cancellation.</summary>
-    public void Begin(in OperationFingerprint fingerprint, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the reserved operation: stamps the context and arms the deadline and cancellation.
+    /// <paramref name="chunkBytes"/> is the call's frame payload when the selector chose one (0: the configured size).
+    /// </summary>
+    public void Begin(in OperationFingerprint fingerprint, TimeSpan timeout, CancellationToken cancellationToken, int chunkBytes = 0)
     {
         lock (_gate)
         {
-            Context.Begin(fingerprint, NextSequence++);
+            Context.Begin(fingerprint, NextSequence++, chunkBytes);
             _timeout = timeout;
             _localFailure = null;
             _mismatch = null;

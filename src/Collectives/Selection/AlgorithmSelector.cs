@@ -27,8 +27,9 @@ public static class AlgorithmSelector
                     $"{kind} cannot run {AlgorithmNames.Name(forced)} on {topology.Summary()}: {impossible}. Possible here: {possible}.");
             }
             int channels = CostModel.UsesChannels(kind, forced) ? BestChannels(kind, forced, type, bytes, topology, profile, chunkBytes, maxChannels) : 1;
-            return new AlgorithmChoice(forced, chunkBytes, channels,
-                CostModel.Predict(kind, forced, type, bytes, topology, profile, chunkBytes, channels) ?? double.NaN);
+            int chunk = BestChunk(kind, forced, type, bytes, topology, profile, chunkBytes);
+            return new AlgorithmChoice(forced, chunk, channels,
+                CostModel.Predict(kind, forced, type, bytes, topology, profile, chunk, channels) ?? double.NaN);
         }
         return Explain(kind, type, bytes, topology, profile, chunkBytes, maxChannels).Winner;
     }
@@ -49,8 +50,9 @@ public static class AlgorithmSelector
                 continue;
             }
             int channels = CostModel.UsesChannels(kind, algorithm) ? BestChannels(kind, algorithm, type, bytes, topology, profile, chunkBytes, maxChannels) : 1;
-            double? seconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunkBytes, channels);
-            var candidate = new CandidateCost(algorithm, seconds, seconds is null ? "no cost formula" : null, channels);
+            int chunk = BestChunk(kind, algorithm, type, bytes, topology, profile, chunkBytes);
+            double? seconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunk, channels);
+            var candidate = new CandidateCost(algorithm, seconds, seconds is null ? "no cost formula" : null, channels, chunk);
             candidates.Add(candidate);
             if (seconds is not null && (best is null || seconds < best.PredictedSeconds))
             {
@@ -61,7 +63,7 @@ public static class AlgorithmSelector
         {
             throw new InvalidOperationException($"No algorithm for {kind} can run on {topology.Summary()}; this is a bug in the catalog.");
         }
-        var winner = new AlgorithmChoice(best.Algorithm, chunkBytes, best.Channels, best.PredictedSeconds!.Value);
+        var winner = new AlgorithmChoice(best.Algorithm, best.ChunkBytes, best.Channels, best.PredictedSeconds!.Value);
         return new SelectionExplanation(kind, bytes, candidates, winner, Reason(best, candidates, topology));
     }
 
@@ -85,6 +87,35 @@ public static class AlgorithmSelector
         }
         return best;
     }
+
+    /// <summary>
+    /// The frame payload for pipelined algorithms (chain and tree broadcast, tree reduce and
+    /// all-reduce), whose time is (depth + chunks − 1) chunk steps: small chunks fill the pipe
+    /// sooner, large ones pay fewer latencies. The cheapest of 16 KiB × 4^k up to the configured
+    /// chunk, ties to the larger; other algorithms keep the configured chunk.
+    /// </summary>
+    private static int BestChunk(CollectiveKind kind, Algorithm algorithm, DataType type, long bytes, JobTopology topology,
+        CostProfile profile, int configured)
+    {
+        if (!CostModel.Pipelines(kind, algorithm))
+        {
+            return configured;
+        }
+        int best = configured;
+        double bestSeconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, configured) ?? double.MaxValue;
+        for (int chunk = MinPipelineChunk; chunk < configured; chunk *= 4)
+        {
+            double seconds = CostModel.Predict(kind, algorithm, type, bytes, topology, profile, chunk) ?? double.MaxValue;
+            if (seconds < bestSeconds)
+            {
+                (best, bestSeconds) = (chunk, seconds);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Smallest chunk the selector gives a pipelined algorithm: below it frames cost more than they carry.</summary>
+    public const int MinPipelineChunk = 16 << 10;
 
     /// <summary>Smallest part of a call worth a channel of its own.</summary>
     public const long MinBytesPerChannel = 256 << 10;

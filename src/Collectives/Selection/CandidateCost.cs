@@ -1,4 +1,5 @@
 namespace Collectives.Selection;
 
-/// <summary>One algorithm the selector considered, its predicted time (null: it cannot run here, with the reason) and its best channel count.</summary>
-public sealed record CandidateCost(Algorithm Algorithm, double? PredictedSeconds, string? Unavailable = null, int Channels = 1);
+/// <summary>One algorithm the selector considered, its predicted time (null: it cannot run here, with the reason) and its best channel count and chunk.</summary>
+public sealed record CandidateCost(Algorithm Algorithm, double? PredictedSeconds, string? Unavailable = null, int Channels = 1,
+    int ChunkBytes = CommunicatorOptions.DefaultChunkBytes);

@@ -59,6 +59,11 @@ public static class CostModel
         return (2 * (n - 1) * cost.RingStep(members, block)) + ((n - 1) * cost.RingReduce(members, block, type));
     }
 
+    /// <summary>Whether <paramref name="algorithm"/> of <paramref name="kind"/> pipelines chunks down a chain or tree, so its chunk size matters.</summary>
+    public static bool Pipelines(CollectiveKind kind, Algorithm algorithm) => (kind, algorithm) is
+        (CollectiveKind.Broadcast, Algorithm.Ring) or (CollectiveKind.Broadcast, Algorithm.Tree) or
+        (CollectiveKind.Reduce, Algorithm.Tree) or (CollectiveKind.AllReduce, Algorithm.Tree);
+
     /// <summary>Whether <paramref name="algorithm"/> of <paramref name="kind"/> can split across channels.</summary>
     public static bool UsesChannels(CollectiveKind kind, Algorithm algorithm) => kind == CollectiveKind.AllReduce && algorithm == Algorithm.Ring;
 

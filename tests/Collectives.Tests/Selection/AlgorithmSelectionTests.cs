@@ -100,6 +100,19 @@ public sealed class AlgorithmSelectionTests
     }
 
     [Fact]
+    public void PipelinedBroadcastsPickSmallerChunksForLargeMessagesAndOthersKeepTheConfiguredOne()
+    {
+        JobTopology topology = JobTopology.SingleHost(8, LinkClass.SharedMemory);
+        AlgorithmChoice broadcast = AlgorithmSelector.Explain(CollectiveKind.Broadcast, DataType.Float32, 256 << 20, topology, Defaults).Winner;
+        // A chain of 7 hops fills sooner with chunks below 1 MiB; each chunk step still carries far more than alpha.
+        Assert.InRange(broadcast.ChunkBytes, AlgorithmSelector.MinPipelineChunk, (1 << 20) - 1);
+        double configured = CostModel.Predict(CollectiveKind.Broadcast, broadcast.Algorithm, DataType.Float32, 256 << 20, topology, Defaults)!.Value;
+        Assert.True(broadcast.PredictedSeconds < configured);
+        AlgorithmChoice allReduce = AlgorithmSelector.Explain(CollectiveKind.AllReduce, DataType.Float32, 256 << 20, topology, Defaults).Winner;
+        Assert.Equal(CommunicatorOptions.DefaultChunkBytes, allReduce.ChunkBytes);
+    }
+
+    [Fact]
     public void AForcedAlgorithmWinsOverTheModel()
     {
         AlgorithmOverrides tree = AlgorithmOverrides.Parse("tree");
