@@ -55,9 +55,9 @@ public sealed record TcpTransportOptions
     /// TCP_USER_TIMEOUT (Linux): data unacknowledged for this long fails the connection, so a
     /// peer host that died mid-transfer is noticed in seconds instead of the kernel's ~15 minutes
     /// of retransmissions. A live peer acknowledges even when its application is slow, but a
-    /// congested link drops segments and the retransmission timer backs off (0.2, 0.4, ... 6.4 s):
-    /// 10 s killed flat-ring connections of 2 emulated hosts × 8 ranks behind a 1 Gbit/s tc tbf
-    /// (16 cores, issue 4), so the limit leaves room for five back-offs.
+    /// congested link (16 flows behind one rate-limited port, say) drops segments and the
+    /// retransmission timer backs off (0.2, 0.4, ... 6.4 s): the limit leaves room for six
+    /// back-offs of one segment, where 10 s left room for five.
     /// </summary>
     public static readonly TimeSpan DefaultUserTimeout = TimeSpan.FromSeconds(30);
 
