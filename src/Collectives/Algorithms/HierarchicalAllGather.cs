@@ -3,7 +3,7 @@ using Collectives.Buffers;
 namespace Collectives.Algorithms;
 
 /// <summary>
-/// All-gather in two levels, for hosts that run the same number of ranks: first a ring across
+/// All-gather in two levels (hosts with unequal rank counts go to <see cref="UnevenHierarchicalAllGather"/>): first a ring across
 /// hosts among the ranks with the same local index (each host's network carries every other
 /// host's blocks once, spread over all its local ranks), then a ring inside each host that
 /// passes each local rank's column of blocks to the others over shared memory. The blocks
@@ -14,6 +14,11 @@ internal static class HierarchicalAllGather
     /// <param name="blockCount">Elements per rank (the input's length).</param>
     public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
     {
+        if (c.Hosts is { IsUniform: false })
+        {
+            await UnevenHierarchicalAllGather.RunAsync(c, input, output, blockCount).ConfigureAwait(false);
+            return;
+        }
         int blockBytes = (int)(blockCount * c.ElementSize);
         var grid = new HostGrid(c.Hosts ?? new HostLayout(new int[c.Size]));
         int hosts = grid.Hosts, local = grid.Local;

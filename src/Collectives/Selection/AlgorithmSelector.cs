@@ -128,9 +128,9 @@ public static class AlgorithmSelector
     public static string? WhyNot(CollectiveKind kind, Algorithm algorithm, JobTopology topology)
     {
         ArgumentNullException.ThrowIfNull(topology);
-        if (algorithm is Algorithm.Hierarchical && kind is CollectiveKind.AllGather or CollectiveKind.ReduceScatter && !topology.IsUniform)
+        if (algorithm is Algorithm.Hierarchical && kind is CollectiveKind.ReduceScatter && !topology.IsUniform)
         {
-            return "the two-level all-gather and reduce-scatter need the same number of ranks on every host";
+            return "the two-level reduce-scatter needs the same number of ranks on every host";
         }
         return null;
     }

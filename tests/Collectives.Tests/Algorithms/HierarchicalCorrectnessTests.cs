@@ -37,6 +37,11 @@ public sealed class HierarchicalCorrectnessTests
                 data.Add(collective, layout);
             }
         }
+        // The all-gather also runs on unequal hosts (lanes); "1,0,0,2,2,2,0" is unequal and unordered.
+        foreach (string layout in new[] { "0,0,1,2,2,2", "0,0,0,0,1", "1,0,0,2,2,2,0", "0,1,1" })
+        {
+            data.Add("allgather", layout);
+        }
         return data;
     }
 
@@ -46,17 +51,17 @@ public sealed class HierarchicalCorrectnessTests
         await CheckOnHostsAsync(collective, $"{collective}=hierarchical", layout, ranks => [0, 1, ranks + 1, 30_011]);
 
     [Fact]
-    public async Task ForcingTheTwoLevelAllGatherOnUnequalHostsListsThePossibleAlgorithms()
+    public async Task ForcingTheTwoLevelReduceScatterOnUnequalHostsListsThePossibleAlgorithms()
     {
         var options = new CommunicatorOptions
         {
-            Algorithm = "allgather=hierarchical",
+            Algorithm = "reducescatter=hierarchical",
             Topology = JobTopology.FromHostSizes([2, 1]),
         };
         Communicator[] group = Communicator.CreateLocalGroup(3, options);
         try
         {
-            var error = await Assert.ThrowsAsync<ArgumentException>(() => group[0].AllGatherAsync<float>(new float[4], new float[12]).AsTask());
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => group[0].ReduceScatterAsync<float>(new float[12], new float[4], ReduceOp.Sum).AsTask());
             Assert.Contains("same number of ranks on every host", error.Message);
             Assert.Contains("Possible here: ring", error.Message);
         }

@@ -1,0 +1,105 @@
+using Collectives.Buffers;
+
+namespace Collectives.Algorithms;
+
+/// <summary>
+/// The two-level all-gather for hosts that run different numbers of ranks. Blocks are packed
+/// host by host (host g's ranks' blocks together, in rank order). Inside each host a ring
+/// gathers the host's own blocks; every host's packed part is then cut into M lanes (M = most
+/// ranks on a host), and lane s of every host travels around a ring across hosts among the
+/// ranks that own lane s (local index s mod the host's size); last, each lane's owner
+/// broadcasts what it received to the rest of its host. A rank that owns several lanes runs
+/// them in increasing order, as every rank does, so the lane rings cannot wait on each other in
+/// a cycle. Every byte is copied, never combined: all ranks end with identical bits.
+/// </summary>
+internal static class UnevenHierarchicalAllGather
+{
+    public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
+    {
+        HostLayout layout = c.Hosts ?? new HostLayout(new int[c.Size]);
+        int es = c.ElementSize;
+        int blockBytes = (int)(blockCount * es);
+        long total = (long)c.Size * blockBytes;
+        int hosts = layout.HostCount, lanes = layout.MaxLocal;
+        int myHost = layout.HostOf(c.Rank);
+        int[] hostStart = new int[hosts];
+        for (int h = 1; h < hosts; h++)
+        {
+            hostStart[h] = hostStart[h - 1] + (layout.Members(h - 1).Length * blockBytes);
+        }
+        // Packed host by host is rank order when every host's ranks are numbered together.
+        bool packedIsRankOrder = Enumerable.Range(0, c.Size).All(r => hostStart[layout.HostOf(r)] + (layout.LocalIndexOf(r) * blockBytes) == r * blockBytes);
+        Memory<byte> packed = packedIsRankOrder ? output[..(int)total] : c.Scratch.Get(3, (int)total);
+        int[] members = layout.Members(myHost);
+
+        // 1. Inside the host: its own blocks. Offsets [0, total).
+        CollectiveContext inside = c.Group(members, 0);
+        await RingAllGather.RunAsync(inside, input, packed.Slice(hostStart[myHost], members.Length * blockBytes), blockCount)
+            .ConfigureAwait(false);
+
+        // 2. Across hosts, lane by lane: lane s of every host's part, among the lanes' owners.
+        // Offsets 2·total + s·total + the byte's place in the packed buffer.
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            if (members[lane % members.Length] != c.Rank)
+            {
+                continue;
+            }
+            int[] owners = Enumerable.Range(0, hosts).Select(h => layout.Members(h)[lane % layout.Members(h).Length]).ToArray();
+            CollectiveContext across = c.Group(owners, (2 + lane) * total);
+            await LaneRingAsync(across, Enumerable.Range(0, hosts).Select(h => Lane(layout, packed, hostStart, h, lane, blockCount, es)).ToArray())
+                .ConfigureAwait(false);
+        }
+
+        // 3. Inside the host again: each lane's owner hands what it received to the others.
+        if (members.Length > 1)
+        {
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                for (int host = 0; host < hosts; host++)
+                {
+                    (int start, Memory<byte> region) = Lane(layout, packed, hostStart, host, lane, blockCount, es);
+                    if (host == myHost || region.Length == 0)
+                    {
+                        continue;
+                    }
+                    CollectiveContext broadcast = c.Group(members, ((2 + lanes) * total) + start);
+                    await RingBroadcast.RunAsync(broadcast, region, lane % members.Length).ConfigureAwait(false);
+                }
+            }
+        }
+
+        if (!packedIsRankOrder)
+        {
+            for (int rank = 0; rank < c.Size; rank++)
+            {
+                int from = hostStart[layout.HostOf(rank)] + (layout.LocalIndexOf(rank) * blockBytes);
+                BulkCopy.CopyStreaming(packed.Slice(from, blockBytes).Span, output.Slice(rank * blockBytes, blockBytes).Span);
+            }
+        }
+    }
+
+    /// <summary>Lane <paramref name="lane"/> of host <paramref name="host"/>'s packed part: its start in the packed buffer and its bytes.</summary>
+    private static (int Start, Memory<byte> Region) Lane(HostLayout layout, Memory<byte> packed, int[] hostStart, int host, int lane,
+        long blockCount, int es)
+    {
+        long elements = layout.Members(host).Length * blockCount;
+        (int offset, int length) = Partition.Bytes(elements, layout.MaxLocal, lane, es);
+        int start = hostStart[host] + offset;
+        return (start, packed.Slice(start, length));
+    }
+
+    /// <summary>A ring all-gather whose members contribute regions of different sizes (member i's is <paramref name="regions"/>[i], already in place on i).</summary>
+    private static async ValueTask LaneRingAsync(CollectiveContext c, (int Start, Memory<byte> Region)[] regions)
+    {
+        int size = c.Size;
+        int right = (c.Rank + 1) % size;
+        int left = Partition.Mod(c.Rank - 1, size);
+        for (int step = 0; step < size - 1; step++)
+        {
+            (int sendStart, Memory<byte> send) = regions[Partition.Mod(c.Rank - step, size)];
+            (int receiveStart, Memory<byte> receive) = regions[Partition.Mod(c.Rank - step - 1, size)];
+            await c.SendReceiveAsync(right, send, sendStart, left, receive, receiveStart).ConfigureAwait(false);
+        }
+    }
+}
