@@ -41,7 +41,9 @@ public static class CostModel
             (CollectiveKind.AllReduce, Algorithm.TwoDimensionalRing) => Hierarchical(cost, bytes, type, crossRing: true),
             (CollectiveKind.ReduceScatter, Algorithm.Ring) => ((n - 1) * cost.RingStep(all, bytes / n)) + ((n - 1) * cost.RingReduce(all, bytes / n, type)),
             (CollectiveKind.AllGather or CollectiveKind.Split, Algorithm.Ring) => (n - 1) * cost.RingStep(all, bytes / n),
-            (CollectiveKind.AllGather, Algorithm.Hierarchical) => TwoLevel(cost, bytes, type, reduces: false),
+            (CollectiveKind.AllGather, Algorithm.Hierarchical) => topology.IsUniform
+                ? TwoLevel(cost, bytes, type, reduces: false)
+                : LaneAllGather(cost, bytes, chunk),
             (CollectiveKind.ReduceScatter, Algorithm.Hierarchical) => TwoLevel(cost, bytes, type, reduces: true),
             (CollectiveKind.Broadcast, Algorithm.Ring) => Pipeline(cost, ChainEdges(n), n - 1, bytes, chunk),
             (CollectiveKind.Broadcast, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk),
@@ -196,6 +198,43 @@ public static class CostModel
             time += ((local - 1) * insideReduce) + ((hosts - 1) * cost.Reduce(block, type, across));
         }
         return time;
+    }
+
+    /// <summary>
+    /// The all-gather on unequal hosts (UnevenHierarchicalAllGather): a ring inside each host
+    /// over its own blocks; M lanes (M = most ranks on a host) each ring across hosts among their
+    /// owners, priced as if all ran at once (shared sends are shared bandwidth) plus the extra
+    /// latencies of the lanes a small host's ranks run in turn; then every lane's owner
+    /// broadcasts each other host's lane down a chain inside its host, one after another.
+    /// </summary>
+    private static double LaneAllGather(StepCost cost, long bytes, long chunk)
+    {
+        JobTopology topology = cost.Topology;
+        int hosts = topology.Hosts.Count, lanes = topology.MaxRanksPerHost, minLocal = topology.Hosts.Min(h => h.Count);
+        long block = bytes / topology.Size;
+        double inside = topology.Hosts.Max(h => h.Count > 1 ? (h.Count - 1) * cost.RingStep(h.Ranks, block) : 0);
+        // A lane ring step forwards one host's lane; lanes differ in size across hosts, so price the mean.
+        long lane = bytes / ((long)hosts * lanes);
+        var across = new List<(int, int)>();
+        for (int s = 0; s < lanes; s++)
+        {
+            int[] owners = GroupOf(topology, s);
+            for (int h = 0; h < hosts; h++)
+            {
+                across.Add((owners[h], owners[(h + 1) % hosts]));
+            }
+        }
+        double ring = ((hosts - 1) * cost.Step(across, lane)) + SequentialGroups(cost, topology, lanes, minLocal, hosts - 1);
+        double broadcasts = 0;
+        foreach (HostGroup host in topology.Hosts.Where(h => h.Count > 1))
+        {
+            var chain = Enumerable.Range(0, host.Count - 1).Select(i => (host.Ranks[i], host.Ranks[i + 1])).ToList();
+            long piece = Math.Max(1, Math.Min(chunk, lane));
+            long chunks = Math.Max(1, (lane + piece - 1) / piece);
+            double one = (host.Count - 2 + chunks) * cost.Step(chain, piece);
+            broadcasts = Math.Max(broadcasts, lanes * (hosts - 1) * one);
+        }
+        return inside + ring + broadcasts;
     }
 
     // One cross-host ring all-reduce of a shard per local index, all running at once.
