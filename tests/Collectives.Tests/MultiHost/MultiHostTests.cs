@@ -93,12 +93,12 @@ public sealed partial class MultiHostTests
     }
 
     [Theory]
-    [InlineData("hierarchical")]
-    [InlineData("2d-ring")]
-    public async Task HierarchicalAllReducesAcrossUnevenHostsComputeRight(string algorithm)
+    [InlineData("allreduce=hierarchical,allgather=hierarchical")]
+    [InlineData("allreduce=2d-ring")]
+    public async Task HierarchicalCollectivesAcrossUnevenHostsComputeRight(string algorithms)
     {
         // Real processes, shared memory inside hosts and TCP across, 2 + 1 + 3 ranks.
-        ProcessResult result = await RunHostsAsync("2,1,3", ["--env", $"COLLECTIVES_ALGO=allreduce={algorithm}"], "--max-bytes", "1M");
+        ProcessResult result = await RunHostsAsync("2,1,3", ["--env", $"COLLECTIVES_ALGO={algorithms}"], "--max-bytes", "1M");
         AssertPassed(result, 6);
     }
 
