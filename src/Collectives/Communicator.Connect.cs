@@ -27,8 +27,8 @@ public sealed partial class Communicator
             Job = job,
             Algorithm = job.Algorithm,
             Timeout = job.Timeout ?? CommunicatorOptions.DefaultTimeout,
-            CostProfile = CostProfileLoader.Load(Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile)),
-            Channels = ChannelsFromEnvironment(),
+            CostProfile = CostProfileLoader.Load(job.TuneFile),
+            Channels = job.Channels ?? 1,
             // Read before connecting, so a bad file fails at once and names itself.
             Topology = TopologyFile.ForJob(job),
         };
@@ -140,21 +140,6 @@ public sealed partial class Communicator
             }
             throw;
         }
-    }
-
-    // COLLECTIVES_CHANNELS: link sets per peer (1 when unset).
-    private static int ChannelsFromEnvironment()
-    {
-        string? text = Environment.GetEnvironmentVariable(EnvironmentVariables.Channels);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return 1;
-        }
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int channels) && channels is >= 1 and <= CommunicatorOptions.MaxChannels
-            ? channels
-            : throw new JobEnvironmentException($"{EnvironmentVariables.Channels} is not a channel count.",
-                [new(EnvironmentVariables.Channels, text)],
-                string.Create(CultureInfo.InvariantCulture, $"{EnvironmentVariables.Channels} from 1 to {CommunicatorOptions.MaxChannels}, or unset for 1."));
     }
 
     /// <summary>The transport the link to <paramref name="peer"/> runs on ("shm", "tcp", "inprocess"), or null for this rank itself.</summary>

@@ -69,7 +69,7 @@ public sealed record CommunicatorOptions
     public int Channels { get; init; } = 1;
 
     /// <summary>Most channels a communicator may open.</summary>
-    public const int MaxChannels = 8;
+    public const int MaxChannels = Bootstrap.JobEnvironment.MaxChannels;
 
     /// <summary>
     /// Alpha, beta and gamma the selector prices algorithms with: a profile written by

@@ -82,4 +82,28 @@ public sealed class MultiChannelCorrectnessTests
             """{"version":1,"links":{"tcp":{"alpha_us":7,"beta_ns_per_byte":[[1,1]],"streams":0}}}""", "bad.json"));
         Assert.Contains("links.tcp.streams", error.Message);
     }
+
+    [Fact]
+    public void ChannelsComeFromTheJobEnvironment()
+    {
+        static global::Collectives.Bootstrap.JobLaunchInfo Job(string? channels)
+        {
+            var environment = new Dictionary<string, string>
+            {
+                [global::Collectives.Bootstrap.EnvironmentVariables.Rank] = "0",
+                [global::Collectives.Bootstrap.EnvironmentVariables.Size] = "2",
+                [global::Collectives.Bootstrap.EnvironmentVariables.LocalSize] = "2",
+                [global::Collectives.Bootstrap.EnvironmentVariables.JobId] = "channels-test",
+            };
+            if (channels is not null)
+            {
+                environment[global::Collectives.Bootstrap.EnvironmentVariables.Channels] = channels;
+            }
+            return global::Collectives.Bootstrap.JobEnvironment.Parse(environment);
+        }
+        Assert.Null(Job(null).Channels);
+        Assert.Equal(3, Job("3").Channels);
+        var error = Assert.Throws<JobEnvironmentException>(() => Job("0"));
+        Assert.Contains("COLLECTIVES_CHANNELS=0 is not a channel count", error.Message);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -69,6 +70,8 @@ public static class JobEnvironment
             TcpAddress = ReadTcpAddress(env) ?? (allLocal ? IPAddress.Loopback : null),
             Faults = ReadFaults(env),
             TopologyFile = env.Get(EnvironmentVariables.TopologyFile),
+            TuneFile = env.Get(EnvironmentVariables.TuneFile),
+            Channels = ReadChannels(env),
             Source = placement.Source,
         };
     }
@@ -271,6 +274,22 @@ public static class JobEnvironment
         return IPAddress.TryParse(text.Trim('[', ']'), out IPAddress? address) ? address : throw env.Fail(
             $"{EnvironmentVariables.TcpAddress}={text} is not an IP address.",
             $"{EnvironmentVariables.TcpAddress} as the IPv4 or IPv6 address (not a host name) this rank's TCP transport binds and advertises.");
+    }
+
+    /// <summary>Most link sets per peer COLLECTIVES_CHANNELS may ask for (CommunicatorOptions.MaxChannels).</summary>
+    public const int MaxChannels = 8;
+
+    private static int? ReadChannels(EnvironmentReader env)
+    {
+        string? text = env.Get(EnvironmentVariables.Channels);
+        if (text is null)
+        {
+            return null;
+        }
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int channels) && channels is >= 1 and <= MaxChannels
+            ? channels
+            : throw env.Fail($"{EnvironmentVariables.Channels}={text} is not a channel count.",
+                string.Create(CultureInfo.InvariantCulture, $"{EnvironmentVariables.Channels} from 1 to {MaxChannels}, or unset for 1."));
     }
 
     private static FaultSpec? ReadFaults(EnvironmentReader env)

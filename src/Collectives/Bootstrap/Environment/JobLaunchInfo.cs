@@ -55,6 +55,16 @@ public sealed record JobLaunchInfo
 
     /// <summary>COLLECTIVES_FAULTS: faults to inject into this rank's links (tests only); null injects none.</summary>
     public FaultSpec? Faults { get; init; }
+
+    /// <summary>
+    /// COLLECTIVES_TUNE_FILE: a cost profile written by <c>collectives tune</c> for the selector;
+    /// null takes the built-in costs.
+    /// </summary>
+    public string? TuneFile { get; init; }
+
+    /// <summary>COLLECTIVES_CHANNELS: link sets to open to every peer; null opens one.</summary>
+    public int? Channels { get; init; }
+
     /// <summary>
     /// COLLECTIVES_TOPOLOGY_FILE: a topology file (<see cref="TopologyFile"/>) to use instead of
     /// detecting the topology; null detects it.
@@ -73,7 +83,7 @@ public sealed record JobLaunchInfo
         builder.Append($"Rendezvous = {Rendezvous}, JobId = {JobId}, Secret = {(Secret is null ? "(none)" : "(set, hidden)")}, ");
         builder.Append($"HostId = {HostId}, Transports = {(Transports is null ? "" : string.Join(",", Transports))}, ");
         builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Faults = {Faults}, ");
-        builder.Append($"TopologyFile = {TopologyFile}, Source = {Source}");
+        builder.Append($"TopologyFile = {TopologyFile}, TuneFile = {TuneFile}, Channels = {Channels}, Source = {Source}");
         return true;
     }
 }
