@@ -40,7 +40,6 @@ public sealed partial class Communicator : IAsyncDisposable
     private readonly object _reservationGate = new();
     private readonly IReadOnlyList<IAsyncDisposable> _owned;
     private readonly Func<int, string?> _transportOf;
-    private readonly HostLayout _hosts;
     private readonly SelectionCache _selections;
     private int _pointToPointInFlight;
     private bool _collectiveInFlight;
@@ -53,7 +52,6 @@ public sealed partial class Communicator : IAsyncDisposable
     {
         _extraChannels = extraChannels ?? [];
         Topology = topology;
-        _hosts = new HostLayout(Enumerable.Range(0, size).Select(topology.HostOf).ToArray());
         _selections = new SelectionCache(topology, options.CostProfile ?? CostDefaults.Profile, overrides, options.ChunkBytes,
             1 + _extraChannels.Length);
         _owned = owned ?? [];
@@ -252,7 +250,7 @@ public sealed partial class Communicator : IAsyncDisposable
         context = new CollectiveContext(Rank, Size, _links, _id, _epoch, _scratch, Options.ChunkBytes,
             error => FailLinks(ReasonFor(error, context!.Describe())), receiveSide, _extraChannels)
         {
-            Hosts = _hosts,
+            Topology = Topology,
         };
         return new OperationSlot(context, FailLinks);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Collectives.Buffers;
 using Collectives.Kernels;
+using Collectives.Topology;
 using Collectives.Transport;
 using Collectives.Wire;
 
@@ -18,6 +19,7 @@ internal sealed class CollectiveContext
     // Every channel's links (channel 0 is _links); views of other channels are made from these.
     private readonly IPeerLink?[][] _channels;
     private readonly int _channel;
+    private JobTopology? _topology;
     // Each link as a direct receiver (or null), looked up once: an interface cast per frame
     // showed up in small-message profiles. Links are all connected before a context exists.
     private readonly IDirectReceive?[] _direct;
@@ -53,9 +55,11 @@ internal sealed class CollectiveContext
         DividesAverage = true;
     }
 
-    private CollectiveContext(CollectiveContext parent, int[] members, long offsetBase, int? channel = null)
+    private CollectiveContext(CollectiveContext parent, IReadOnlyList<int> group, long offsetBase, int? channel = null)
     {
-        int self = Array.IndexOf(members, parent.GlobalRank);
+        int[] members = group as int[] ?? [.. group];
+        // Members are ranks of the parent view, so look for the parent's own rank there.
+        int self = Array.IndexOf(members, parent.Rank);
         if (self < 0 || members.Distinct().Count() != members.Length)
         {
             throw new InvalidOperationException($"Rank {parent.GlobalRank} built a group [{string.Join(",", members)}] it is not in once; this is a bug in the algorithm.");
@@ -76,7 +80,6 @@ internal sealed class CollectiveContext
         Scratch = parent.Scratch;
         ConfiguredChunkBytes = parent.ConfiguredChunkBytes;
         _fail = parent._fail;
-        Hosts = parent.Hosts;
         Fingerprint = parent.Fingerprint;
         Sequence = parent.Sequence;
         ElementSize = parent.ElementSize;
@@ -91,7 +94,7 @@ internal sealed class CollectiveContext
     /// run inside it unchanged; hierarchical algorithms run one per host and one across hosts.
     /// A group never divides for Avg: the caller finishes the average once, by the full size.
     /// </summary>
-    public CollectiveContext Group(int[] members, long offsetBase) => new(this, members, offsetBase);
+    public CollectiveContext Group(IReadOnlyList<int> members, long offsetBase) => new(this, members, offsetBase);
 
     /// <summary>How many link sets (parallel rings) this context can use.</summary>
     public int ChannelCount => _channels.Length;
@@ -111,8 +114,15 @@ internal sealed class CollectiveContext
     /// <summary>This rank's number in the communicator (Rank is the group's in a <see cref="Group"/> view).</summary>
     public int GlobalRank { get; }
 
-    /// <summary>Where the communicator's ranks run, by host; null when the topology is unknown.</summary>
-    public HostLayout? Hosts { get; init; }
+    /// <summary>
+    /// Where the ranks run, by host, for the hierarchical algorithms: the communicator's topology
+    /// (one host when none was given). A group view has its own ranks, so it is one host there.
+    /// </summary>
+    public JobTopology Topology
+    {
+        get => _topology ??= JobTopology.SingleHost(Size);
+        init => _topology = value;
+    }
 
     /// <summary>False in a group view: <see cref="FinishAverage"/> does nothing there.</summary>
     public bool DividesAverage { get; }

@@ -14,16 +14,15 @@ internal static class HierarchicalAllGather
     /// <param name="blockCount">Elements per rank (the input's length).</param>
     public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
     {
-        if (c.Hosts is { IsUniform: false })
+        if (!c.Topology.IsUniform)
         {
             await UnevenHierarchicalAllGather.RunAsync(c, input, output, blockCount).ConfigureAwait(false);
             return;
         }
         int blockBytes = (int)(blockCount * c.ElementSize);
-        var grid = new HostGrid(c.Hosts ?? new HostLayout(new int[c.Size]));
+        var grid = new HostGrid(c.Topology);
         int hosts = grid.Hosts, local = grid.Local;
-        HostLayout layout = c.Hosts ?? new HostLayout(new int[c.Size]);
-        int myColumn = layout.LocalIndexOf(c.Rank);
+        int myColumn = grid.ColumnOf(c.Rank);
         int columnBytes = hosts * blockBytes;
         Memory<byte> packed = c.Scratch.Get(3, local * columnBytes);
 
@@ -32,7 +31,7 @@ internal static class HierarchicalAllGather
         await RingAllGather.RunAsync(across, input, packed.Slice(myColumn * columnBytes, columnBytes), blockCount).ConfigureAwait(false);
 
         // Inside the host: every column. Offsets [total, 2·total).
-        CollectiveContext inside = c.Group(layout.Members(layout.HostOf(c.Rank)), (long)local * columnBytes);
+        CollectiveContext inside = c.Group(grid.HostOf(c.Rank), (long)local * columnBytes);
         Memory<byte> mine = c.Scratch.Get(4, columnBytes);
         packed.Slice(myColumn * columnBytes, columnBytes).CopyTo(mine);
         await RingAllGather.RunAsync(inside, mine, packed, hosts * blockCount).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Collectives.Buffers;
+using Collectives.Topology;
 
 namespace Collectives.Algorithms;
 
@@ -28,11 +29,11 @@ internal static class HierarchicalAllReduce
             BulkCopy.Copy(input.Span, output.Span);
             return;
         }
-        HostLayout hosts = c.Hosts ?? new HostLayout(new int[c.Size]);
+        JobTopology hosts = c.Topology;
         int es = c.ElementSize;
         long total = count * es;
         int myHost = hosts.HostOf(c.Rank);
-        CollectiveContext host = c.Group(hosts.Members(myHost), 0);
+        CollectiveContext host = c.Group(hosts.Hosts[myHost].Ranks, 0);
 
         // Phase 1: reduce-scatter inside the host; offsets [0, total).
         await RingAllReduce.ReduceScatterPhaseAsync(host, input, output, count).ConfigureAwait(false);

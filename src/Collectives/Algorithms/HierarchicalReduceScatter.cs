@@ -16,10 +16,9 @@ internal static class HierarchicalReduceScatter
     public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
     {
         int blockBytes = (int)(blockCount * c.ElementSize);
-        HostLayout layout = c.Hosts ?? new HostLayout(new int[c.Size]);
-        var grid = new HostGrid(layout);
+        var grid = new HostGrid(c.Topology);
         int hosts = grid.Hosts, local = grid.Local;
-        int myColumn = layout.LocalIndexOf(c.Rank);
+        int myColumn = grid.ColumnOf(c.Rank);
         int columnBytes = hosts * blockBytes;
 
         Memory<byte> packed = c.Scratch.Get(3, local * columnBytes);
@@ -34,7 +33,7 @@ internal static class HierarchicalReduceScatter
 
         // Inside the host: my column's host-partial sums. Offsets [0, total).
         Memory<byte> partial = c.Scratch.Get(4, columnBytes);
-        CollectiveContext inside = c.Group(layout.Members(layout.HostOf(c.Rank)), 0);
+        CollectiveContext inside = c.Group(grid.HostOf(c.Rank), 0);
         await RingReduceScatter.RunAsync(inside, packed, partial, hosts * blockCount).ConfigureAwait(false);
 
         // Across hosts: my own block, finished. Offsets [total, 2·total).

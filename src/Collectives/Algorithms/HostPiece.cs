@@ -1,3 +1,5 @@
+using Collectives.Topology;
+
 namespace Collectives.Algorithms;
 
 /// <summary>
@@ -11,12 +13,12 @@ internal sealed record HostPiece(int Offset, int Length, int[] Owners)
     /// Cuts a <paramref name="count"/>-element buffer at every boundary of every host's split among
     /// its ranks; empty pieces are dropped. With equal hosts this is one piece per local rank.
     /// </summary>
-    public static List<HostPiece> Split(HostLayout hosts, long count, int elementSize)
+    public static List<HostPiece> Split(JobTopology hosts, long count, int elementSize)
     {
         var cuts = new SortedSet<int> { 0, checked((int)(count * elementSize)) };
-        for (int h = 0; h < hosts.HostCount; h++)
+        foreach (HostGroup host in hosts.Hosts)
         {
-            int local = hosts.Members(h).Length;
+            int local = host.Count;
             for (int block = 0; block < local; block++)
             {
                 (int offset, int length) = Partition.Bytes(count, local, block, elementSize);
@@ -30,11 +32,11 @@ internal sealed record HostPiece(int Offset, int Length, int[] Owners)
         {
             if (cut > previous)
             {
-                var owners = new int[hosts.HostCount];
-                for (int h = 0; h < hosts.HostCount; h++)
+                var owners = new int[hosts.Hosts.Count];
+                for (int h = 0; h < owners.Length; h++)
                 {
-                    int[] members = hosts.Members(h);
-                    owners[h] = members[OwnerIndex(members.Length, count, elementSize, previous)];
+                    IReadOnlyList<int> members = hosts.Hosts[h].Ranks;
+                    owners[h] = members[OwnerIndex(members.Count, count, elementSize, previous)];
                 }
                 pieces.Add(new HostPiece(previous, cut - previous, owners));
             }

@@ -1,4 +1,5 @@
 using Collectives.Buffers;
+using Collectives.Topology;
 
 namespace Collectives.Algorithms;
 
@@ -16,43 +17,43 @@ internal static class UnevenHierarchicalAllGather
 {
     public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
     {
-        HostLayout layout = c.Hosts ?? new HostLayout(new int[c.Size]);
+        JobTopology layout = c.Topology;
         int es = c.ElementSize;
         int blockBytes = (int)(blockCount * es);
         long total = (long)c.Size * blockBytes;
-        int hosts = layout.HostCount, lanes = layout.MaxLocal;
+        int hosts = layout.Hosts.Count, lanes = layout.MaxRanksPerHost;
         int myHost = layout.HostOf(c.Rank);
         int[] hostStart = new int[hosts];
         for (int h = 1; h < hosts; h++)
         {
-            hostStart[h] = hostStart[h - 1] + (layout.Members(h - 1).Length * blockBytes);
+            hostStart[h] = hostStart[h - 1] + (layout.Hosts[h - 1].Count * blockBytes);
         }
         // Packed host by host is rank order when every host's ranks are numbered together.
         bool packedIsRankOrder = Enumerable.Range(0, c.Size).All(r => hostStart[layout.HostOf(r)] + (layout.LocalIndexOf(r) * blockBytes) == r * blockBytes);
         Memory<byte> packed = packedIsRankOrder ? output[..(int)total] : c.Scratch.Get(3, (int)total);
-        int[] members = layout.Members(myHost);
+        IReadOnlyList<int> members = layout.Hosts[myHost].Ranks;
 
         // 1. Inside the host: its own blocks. Offsets [0, total).
         CollectiveContext inside = c.Group(members, 0);
-        await RingAllGather.RunAsync(inside, input, packed.Slice(hostStart[myHost], members.Length * blockBytes), blockCount)
+        await RingAllGather.RunAsync(inside, input, packed.Slice(hostStart[myHost], members.Count * blockBytes), blockCount)
             .ConfigureAwait(false);
 
         // 2. Across hosts, lane by lane: lane s of every host's part, among the lanes' owners.
         // Offsets 2·total + s·total + the byte's place in the packed buffer.
         for (int lane = 0; lane < lanes; lane++)
         {
-            if (members[lane % members.Length] != c.Rank)
+            if (members[lane % members.Count] != c.Rank)
             {
                 continue;
             }
-            int[] owners = Enumerable.Range(0, hosts).Select(h => layout.Members(h)[lane % layout.Members(h).Length]).ToArray();
+            int[] owners = layout.Hosts.Select(h => h.Ranks[lane % h.Count]).ToArray();
             CollectiveContext across = c.Group(owners, (2 + lane) * total);
             await LaneRingAsync(across, Enumerable.Range(0, hosts).Select(h => Lane(layout, packed, hostStart, h, lane, blockCount, es)).ToArray())
                 .ConfigureAwait(false);
         }
 
         // 3. Inside the host again: each lane's owner hands what it received to the others.
-        if (members.Length > 1)
+        if (members.Count > 1)
         {
             for (int lane = 0; lane < lanes; lane++)
             {
@@ -64,7 +65,7 @@ internal static class UnevenHierarchicalAllGather
                         continue;
                     }
                     CollectiveContext broadcast = c.Group(members, ((2 + lanes) * total) + start);
-                    await RingBroadcast.RunAsync(broadcast, region, lane % members.Length).ConfigureAwait(false);
+                    await RingBroadcast.RunAsync(broadcast, region, lane % members.Count).ConfigureAwait(false);
                 }
             }
         }
@@ -80,11 +81,11 @@ internal static class UnevenHierarchicalAllGather
     }
 
     /// <summary>Lane <paramref name="lane"/> of host <paramref name="host"/>'s packed part: its start in the packed buffer and its bytes.</summary>
-    private static (int Start, Memory<byte> Region) Lane(HostLayout layout, Memory<byte> packed, int[] hostStart, int host, int lane,
+    private static (int Start, Memory<byte> Region) Lane(JobTopology layout, Memory<byte> packed, int[] hostStart, int host, int lane,
         long blockCount, int es)
     {
-        long elements = layout.Members(host).Length * blockCount;
-        (int offset, int length) = Partition.Bytes(elements, layout.MaxLocal, lane, es);
+        long elements = layout.Hosts[host].Count * blockCount;
+        (int offset, int length) = Partition.Bytes(elements, layout.MaxRanksPerHost, lane, es);
         int start = hostStart[host] + offset;
         return (start, packed.Slice(start, length));
     }
