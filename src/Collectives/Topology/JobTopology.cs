@@ -87,6 +87,21 @@ public sealed class JobTopology
                 _localIndex[members[i]] = i;
             }
         }
+        for (int a = 0; a < size; a++)
+        {
+            for (int b = a + 1; b < size; b++)
+            {
+                LinkClass link = _links[(a * size) + b];
+                if (_hostOf[a] != _hostOf[b])
+                {
+                    InterHostClass = Slower(InterHostClass, link);
+                }
+                else
+                {
+                    IntraHostClass = Slower(IntraHostClass, link);
+                }
+            }
+        }
     }
 
     /// <summary>Most ranks a topology holds: the link matrix is dense (64 MiB at this size).</summary>
@@ -121,46 +136,12 @@ public sealed class JobTopology
 
     /// <summary>
     /// The slowest class among links that join different hosts (the inter-host fabric), or null
-    /// for a single-host job. "Slowest" follows the enum's order of preference: TCP after RDMA.
+    /// for a single-host job. "Slowest" follows the order of preference: TCP after RDMA.
     /// </summary>
-    public LinkClass? InterHostClass
-    {
-        get
-        {
-            LinkClass? worst = null;
-            for (int a = 0; a < Size; a++)
-            {
-                for (int b = a + 1; b < Size; b++)
-                {
-                    if (_hostOf[a] != _hostOf[b] && (worst is null || Rank(_links[(a * Size) + b]) > Rank(worst.Value)))
-                    {
-                        worst = _links[(a * Size) + b];
-                    }
-                }
-            }
-            return worst;
-        }
-    }
+    public LinkClass? InterHostClass { get; }
 
     /// <summary>The slowest class among links inside one host, or null when no host has two ranks.</summary>
-    public LinkClass? IntraHostClass
-    {
-        get
-        {
-            LinkClass? worst = null;
-            for (int a = 0; a < Size; a++)
-            {
-                for (int b = a + 1; b < Size; b++)
-                {
-                    if (_hostOf[a] == _hostOf[b] && (worst is null || Rank(_links[(a * Size) + b]) > Rank(worst.Value)))
-                    {
-                        worst = _links[(a * Size) + b];
-                    }
-                }
-            }
-            return worst;
-        }
-    }
+    public LinkClass? IntraHostClass { get; }
 
     /// <summary>
     /// A topology with the given ranks per host (hosts "host0", "host1", ...), ranks numbered
@@ -244,6 +225,9 @@ public sealed class JobTopology
         }
         return text;
     }
+
+    private static LinkClass Slower(LinkClass? current, LinkClass link) =>
+        current is { } known && Rank(known) >= Rank(link) ? known : link;
 
     // Preference order: lower is faster. Self < InProcess < SharedMemory < Rdma < OpticalCircuit < Tcp.
     private static int Rank(LinkClass link) => link switch
