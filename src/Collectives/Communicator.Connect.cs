@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Collectives.Bootstrap;
 using Collectives.Connection;
 using Collectives.Security;
@@ -58,8 +59,10 @@ public sealed partial class Communicator
             log($"collectives: {EnvironmentVariables.Faults}={faults} injects faults into this job's links (a test setting, never for real jobs).");
         }
         string hostId = HostIdentity.Current(job.HostId);
+        // Resolved once: the TCP transport binds it and the topology reports its interface.
+        IPAddress tcpAddress = JobEnvironment.ResolveTcpAddress(job);
         List<ITransport> transports = TransportCatalog.Create(job.Transports ?? TransportCatalog.DefaultOrder, job,
-            forced: job.Transports is not null);
+            forced: job.Transports is not null, tcpAddress);
         var links = new IPeerLink?[job.Size];
         IPeerLink?[][] extraChannels = Enumerable.Range(1, options.Channels - 1).Select(_ => new IPeerLink?[job.Size]).ToArray();
         try
@@ -107,7 +110,7 @@ public sealed partial class Communicator
                 {
                     row[peer] = peer == job.Rank ? LinkClass.Self : LinkClassNames.FromTransportName(provider.TransportFor(peer)?.Name);
                 }
-                var self = new RankDescriptor(TopologyDetection.Detect(job, hostId), row);
+                var self = new RankDescriptor(TopologyDetection.Detect(job, hostId, tcpAddress), row);
                 byte[][] described = await StoreExchange.AllGatherAsync(store, "collectives/topology", job.Rank, job.Size,
                     self.Encode(), cancellationToken).ConfigureAwait(false);
                 JobTopology topology = options.Topology ?? RankDescriptor.ToTopology(described.Select((blob, rank) =>

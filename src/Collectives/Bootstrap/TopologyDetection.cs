@@ -17,15 +17,16 @@ public static class TopologyDetection
     private const string CpuRoot = "/sys/devices/system/cpu";
     private const string NodeRoot = "/sys/devices/system/node";
 
-    public static RankPlacement Detect(JobLaunchInfo job, string hostId)
+    /// <param name="tcpAddress">The address this rank's TCP endpoint uses (<see cref="JobEnvironment.ResolveTcpAddress"/>); its interface is reported.</param>
+    public static RankPlacement Detect(JobLaunchInfo job, string hostId, IPAddress tcpAddress)
     {
         ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(tcpAddress);
         IReadOnlyList<int> cpus = AllowedCpus();
         int core = cpus.Count == 1 ? cpus[0] : -1;
         int numa = Common(cpus, NumaNodeOf);
         int socket = Common(cpus, SocketOf);
-        IPAddress address = JobEnvironment.ResolveTcpAddress(job);
-        return new RankPlacement(job.Rank, hostId, Dns.GetHostName(), numa, socket, core, InterfaceOf(address), address.ToString());
+        return new RankPlacement(job.Rank, hostId, Dns.GetHostName(), numa, socket, core, InterfaceOf(tcpAddress), tcpAddress.ToString());
     }
 
     /// <summary>The CPUs this process may run on, from its affinity mask (all of them when it cannot be read).</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using Collectives.Bootstrap;
 using Collectives.Transport;
 using Collectives.Transport.Faults;
@@ -19,7 +20,8 @@ internal static class TransportCatalog
     public static IReadOnlyList<string> Known => DefaultOrder;
 
     /// <summary>Creates the transports <paramref name="names"/> asks for; unknown or unavailable ones are errors that list the choices.</summary>
-    public static List<ITransport> Create(IReadOnlyList<string> names, JobLaunchInfo job, bool forced)
+    /// <param name="tcpAddress">The address the TCP transport binds and publishes (<see cref="JobEnvironment.ResolveTcpAddress"/>, resolved once by the caller).</param>
+    public static List<ITransport> Create(IReadOnlyList<string> names, JobLaunchInfo job, bool forced, IPAddress tcpAddress)
     {
         var transports = new List<ITransport>();
         foreach (string name in names)
@@ -38,7 +40,7 @@ internal static class TransportCatalog
                     transports.Add(new SharedMemoryTransport(SharedMemoryTransportOptions.ForLocalRanks(job.LocalSize, Environment.ProcessorCount)));
                     break;
                 case "tcp":
-                    transports.Add(new TcpTransport(new TcpTransportOptions { BindAddress = JobEnvironment.ResolveTcpAddress(job) }));
+                    transports.Add(new TcpTransport(new TcpTransportOptions { BindAddress = tcpAddress }));
                     break;
                 default:
                     throw new ArgumentException(

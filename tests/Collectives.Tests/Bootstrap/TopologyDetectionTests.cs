@@ -49,7 +49,7 @@ public sealed class TopologyDetectionTests
             [EnvironmentVariables.LocalSize] = "2",
             [EnvironmentVariables.JobId] = "detection-test",
         });
-        RankPlacement placement = TopologyDetection.Detect(job, "host-id");
+        RankPlacement placement = TopologyDetection.Detect(job, "host-id", JobEnvironment.ResolveTcpAddress(job));
         Assert.Equal(1, placement.Rank);
         Assert.Equal("host-id", placement.HostId);
         Assert.Equal(Dns.GetHostName(), placement.HostName);
