@@ -79,14 +79,12 @@ public static class CostModel
         {
             for (int i = 0; i < n; i++)
             {
-                transfers.Add(channel % 2 == 0 ? (members[i], members[(i + 1) % n]) : (members[i], members[Partition(i - 1, n)]));
+                transfers.Add(channel % 2 == 0 ? (members[i], members[(i + 1) % n]) : (members[i], members[(i + n - 1) % n]));
             }
         }
         long block = bytes / n / channels;
         return (2 * (n - 1) * cost.Step(transfers, block)) + ((n - 1) * cost.Reduce(bytes / n, type, transfers));
     }
-
-    private static int Partition(int value, int n) => ((value % n) + n) % n;
 
     // log2 p exchanges of the whole buffer among p = largest power of two ≤ n, after the extra
     // ranks fold in (one step) and before they get the result back (one more).

@@ -29,8 +29,6 @@ internal sealed class SelectionCache
         _chunkBytes = chunkBytes;
     }
 
-    public CostProfile Profile => _profile;
-
     public Algorithm Choose(CollectiveKind kind, DataType type, long bytes) => ChooseFull(kind, type, bytes).Algorithm;
 
     public AlgorithmChoice ChooseFull(CollectiveKind kind, DataType type, long bytes)
