@@ -3,25 +3,29 @@ using System.Diagnostics;
 namespace Collectives.Cli.Tune;
 
 /// <summary>
-/// Measures alpha and ring-step times between the two ranks of <paramref name="pair"/>-sized
+/// Measures ring-step times, and alpha from them, between the two ranks of <paramref name="pair"/>-sized
 /// communicators, through the public send and receive calls, which run the same frames, links
 /// and slots as the algorithms' steps.
 /// </summary>
 internal static class LinkCalibration
 {
     /// <summary>
-    /// Alpha: half a ping-pong round trip of one float (send and receive calls), median of many
-    /// timed one by one. Steps, per call size S: a 2-rank reduce-scatter of S, which is one
-    /// reduce-scatter step of a ring (both ranks send S/2 at once, chunk by chunk, and reduce what
-    /// arrives), and a 2-rank all-gather of S, which is one all-gather step, less the copy of the
-    /// rank's own block into the output that an all-gather makes first and an all-reduce's steps
-    /// do not (timed as a one-rank all-gather into the same memory, which makes just that copy
-    /// with the library's streaming stores; a Span.CopyTo from cache would undercount it). A
-    /// round repeats the call back to back and is timed as a whole (mean per call, as perf times
-    /// calls); the median round is kept. Measured first with concurrent send and
-    /// receive calls instead, the step came out 2x slower than the ring's at 1 MiB on this 2-core
-    /// machine (two tasks' thread-pool hops per step), so the prediction missed. The slower
-    /// rank's number wins, as perf reports the slower rank; both ranks get the same result.
+    /// Steps, per call size S: a 2-rank reduce-scatter of S, which is one reduce-scatter step of
+    /// a ring (both ranks send S/2 at once, chunk by chunk, and reduce what arrives), and a 2-rank
+    /// all-gather of S, which is one all-gather step, less the copy of the rank's own block into
+    /// the output that an all-gather makes first and an all-reduce's steps do not (timed as a
+    /// one-rank all-gather into the same memory, which makes just that copy with the library's
+    /// streaming stores; a Span.CopyTo from cache would undercount it). Alpha: the same two steps
+    /// at one element per rank, where bytes cost nothing, so alpha is what a step costs the
+    /// algorithms when ranks call back to back. It was half a ping-pong round trip timed call by
+    /// call before: on this 2-core machine that was 7 µs over shared memory, where a whole 8-byte
+    /// all-reduce takes 3 µs (a lone message waits for a blocked receiver to wake; a step's send
+    /// and receive overlap), so steps at 64 KiB came out below alpha and beta there clamped to 0.
+    /// A round repeats the call back to back and is timed as a whole (mean per call, as perf
+    /// times calls); the median round is kept. Measured first with concurrent send and receive
+    /// calls instead, the step came out 2x slower than the ring's at 1 MiB on this 2-core machine
+    /// (two tasks' thread-pool hops per step), so the prediction missed. The slower rank's number
+    /// wins, as perf reports the slower rank; both ranks get the same result.
     /// </summary>
     public static async Task<LinkMeasurement> MeasureAsync(Communicator pair, TuneSchedule schedule, CancellationToken cancellationToken)
     {
@@ -29,8 +33,6 @@ internal static class LinkCalibration
         {
             throw new ArgumentException($"Link calibration runs on 2 ranks, not {pair.Size}.", nameof(pair));
         }
-        int peer = 1 - pair.Rank;
-        double alpha = await PingPongAsync(pair, peer, schedule.PingPongs, cancellationToken).ConfigureAwait(false);
         long largest = schedule.Sizes.Max();
         float[] input = new float[largest / 2 / sizeof(float)];
         float[] output = new float[input.Length * 2];
@@ -41,8 +43,9 @@ internal static class LinkCalibration
         // (the library's own streaming copy, which Span.CopyTo from cache would undercount).
         Communicator[] alone = Communicator.CreateLocalGroup(1);
         await using Communicator self = alone[0];
-        int count = schedule.Sizes.Count;
-        int[] blocks = schedule.Sizes.Select(size => (int)(size / 2 / sizeof(float))).ToArray();
+        // Index 0 is the latency probe: one element per rank.
+        int[] blocks = [1, .. schedule.Sizes.Select(size => (int)(size / 2 / sizeof(float)))];
+        int count = blocks.Length;
         var gathers = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
         var copies = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
         var reductions = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
@@ -69,15 +72,15 @@ internal static class LinkCalibration
                 }
             }
         }
-        double[] combined = new double[1 + (2 * count)];
-        combined[0] = alpha;
+        double[] steps = new double[2 * count];
         for (int i = 0; i < count; i++)
         {
-            combined[1 + (2 * i)] = Math.Max(0, Median.Of(gathers[i]) - Median.Of(copies[i]));
-            combined[2 + (2 * i)] = Median.Of(reductions[i]);
+            steps[2 * i] = Math.Max(0, Median.Of(gathers[i]) - Median.Of(copies[i]));
+            steps[(2 * i) + 1] = Median.Of(reductions[i]);
         }
-        await pair.AllReduceAsync<double>(combined, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
-        return FromNumbers(combined, schedule.Sizes);
+        await pair.AllReduceAsync<double>(steps, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
+        // At one element the bytes and the reduce are free: the mean of the two steps is alpha.
+        return FromNumbers([(steps[0] + steps[1]) / 2, .. steps[2..]], schedule.Sizes);
     }
 
     /// <summary>A measurement as numbers (alpha, then gather and reduce step per size), for passing between ranks.</summary>
@@ -87,34 +90,6 @@ internal static class LinkCalibration
     /// <summary>The inverse of <see cref="ToNumbers"/>.</summary>
     public static LinkMeasurement FromNumbers(IReadOnlyList<double> numbers, IReadOnlyList<long> sizes) =>
         new(numbers[0], sizes.Select((size, i) => (size, numbers[1 + (2 * i)], numbers[2 + (2 * i)])).ToArray());
-
-    /// <summary>Rank 0 times round trips; rank 1 echoes. Returns rank 0's median half round trip (rank 1: 0, the max takes rank 0's).</summary>
-    private static async Task<double> PingPongAsync(Communicator pair, int peer, int count, CancellationToken cancellationToken)
-    {
-        float[] message = [1];
-        const int WarmUp = 20;
-        var halves = new List<double>(count);
-        await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
-        for (int i = 0; i < WarmUp + count; i++)
-        {
-            if (pair.Rank == 0)
-            {
-                long start = Stopwatch.GetTimestamp();
-                await pair.SendAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
-                await pair.ReceiveAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
-                if (i >= WarmUp)
-                {
-                    halves.Add(Stopwatch.GetElapsedTime(start).TotalSeconds / 2);
-                }
-            }
-            else
-            {
-                await pair.ReceiveAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
-                await pair.SendAsync<float>(message, peer, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        return pair.Rank == 0 ? Median.Of(halves) : 0;
-    }
 
     /// <summary>Seconds per 2-rank reduce-scatter of <paramref name="all"/> (one reduce-scatter step), averaged over back-to-back calls.</summary>
     private static async Task<double> ReduceScatterRoundAsync(Communicator pair, ReadOnlyMemory<float> all, Memory<float> mine, int repetitions,

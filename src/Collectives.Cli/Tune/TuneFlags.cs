@@ -22,10 +22,10 @@ internal static class TuneFlags
         text.WriteLine("Usage: collectives tune [flags]");
         text.WriteLine("       collectives run -n N -- collectives tune [flags]");
         text.WriteLine();
-        text.WriteLine("Measures this machine's cost profile for the algorithm selector: per link class alpha");
-        text.WriteLine("(half a ping-pong round trip of a tiny message, median) and beta by call size S (the mean");
-        text.WriteLine("of the two kinds of ring step, both ranks sending S/2 at once: a 2-rank reduce-scatter of S");
-        text.WriteLine("less the reduce the model adds, and a 2-rank all-gather of S less its local copy), and");
+        text.WriteLine("Measures this machine's cost profile for the algorithm selector: per link class beta by");
+        text.WriteLine("call size S (the mean of the two kinds of ring step, both ranks sending S/2 at once: a 2-rank");
+        text.WriteLine("reduce-scatter of S less the reduce the model adds, and a 2-rank all-gather of S less its");
+        text.WriteLine("local copy) and alpha (the same steps at one element per rank, calls back to back), and");
         text.WriteLine("gamma (the float32 sum kernel, every rank at once). Without a launcher it starts a 2-rank");
         text.WriteLine("job per transport; under one it measures the links the job has, one pair per link class.");
         text.WriteLine();
