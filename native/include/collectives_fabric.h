@@ -128,8 +128,10 @@ typedef struct collectives_fabric_v1 {
        Writes up to `capacity` entries and sets *count to how many exist. */
     int (*list_devices)(collectives_fabric_ctx_t* ctx, const char* provider,
                         collectives_fabric_device_v1_t* out, uint32_t capacity, uint32_t* count);
-    /* Opens the fabric and domain. `domain` NULL or "" takes the first device. A post that keeps
-       getting -FI_EAGAIN gives up after post_timeout_us (0: 30 s) with -ETIMEDOUT. */
+    /* Opens the fabric and domain of one device. "tcp" is tcp;ofi_rxm, "verbs" verbs;ofi_rxm,
+       "auto" the first of efa, verbs;ofi_rxm, tcp;ofi_rxm (never shm). `domain` matches a domain
+       name ("lo") or a fabric name ("127.0.0.1/32"); NULL or "" takes the first device. A post
+       that keeps getting -FI_EAGAIN gives up after post_timeout_us (0: 30 s) with -ETIMEDOUT. */
     int (*init)(collectives_fabric_ctx_t* ctx, const char* provider, const char* domain,
                 uint64_t post_timeout_us);
     /* The device init chose. */
