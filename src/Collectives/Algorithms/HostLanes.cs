@@ -4,7 +4,7 @@ namespace Collectives.Algorithms;
 
 /// <summary>
 /// The block geometry of the two-level collectives on hosts that run different numbers of ranks
-/// (<see cref="UnevenHierarchicalAllGather"/>):
+/// (<see cref="UnevenHierarchicalAllGather"/>, <see cref="UnevenHierarchicalReduceScatter"/>):
 /// blocks packed host by host (host g's ranks' blocks together, in local order), and every
 /// host's packed part cut into M lanes (M = most ranks on a host), the same way on every rank.
 /// Lane s of every host together is what one ring across hosts carries.
