@@ -174,15 +174,7 @@ public static class CostModel
         int hosts = topology.Hosts.Count;
         int local = topology.MaxRanksPerHost;
         long block = bytes / topology.Size;
-        var across = new List<(int, int)>();
-        for (int j = 0; j < local; j++)
-        {
-            int[] column = GroupOf(topology, j);
-            for (int h = 0; h < hosts; h++)
-            {
-                across.Add((column[h], column[(h + 1) % hosts]));
-            }
-        }
+        List<(int, int)> across = RingsAcross(local, j => GroupOf(topology, j));
         double time = (hosts - 1) * cost.Step(across, block);
         double inside = 0;
         foreach (HostGroup host in topology.Hosts)
@@ -213,15 +205,7 @@ public static class CostModel
         double inside = topology.Hosts.Max(h => h.Count > 1 ? (h.Count - 1) * cost.RingStep(h.Ranks, block) : 0);
         // A lane ring step forwards one host's lane; lanes differ in size across hosts, so price the mean.
         long lane = bytes / ((long)hosts * lanes);
-        var across = new List<(int, int)>();
-        for (int s = 0; s < lanes; s++)
-        {
-            int[] owners = GroupOf(topology, s);
-            for (int h = 0; h < hosts; h++)
-            {
-                across.Add((owners[h], owners[(h + 1) % hosts]));
-            }
-        }
+        List<(int, int)> across = RingsAcross(lanes, s => GroupOf(topology, s));
         double ring = ((hosts - 1) * cost.Step(across, lane)) + SequentialGroups(cost, topology, lanes, minLocal, hosts - 1);
         double broadcasts = 0;
         foreach (HostGroup host in topology.Hosts.Where(h => h.Count > 1))
@@ -239,15 +223,7 @@ public static class CostModel
     private static double RingAllReduceConcurrent(StepCost cost, JobTopology topology, int maxLocal, int minLocal, long shard, DataType type)
     {
         int hosts = topology.Hosts.Count;
-        var transfers = new List<(int, int)>();
-        for (int j = 0; j < maxLocal; j++)
-        {
-            for (int h = 0; h < hosts; h++)
-            {
-                HostGroup from = topology.Hosts[h], to = topology.Hosts[(h + 1) % hosts];
-                transfers.Add((from.Ranks[j % from.Count], to.Ranks[j % to.Count]));
-            }
-        }
+        List<(int, int)> transfers = RingsAcross(maxLocal, j => GroupOf(topology, j));
         long block = shard / hosts;
         int steps = 2 * (hosts - 1);
         return (steps * cost.Step(transfers, block)) + ((hosts - 1) * cost.Reduce(block, type, transfers)) + SequentialGroups(cost, topology, maxLocal, minLocal, steps);
@@ -295,6 +271,21 @@ public static class CostModel
 
     private static int[] GroupOf(JobTopology topology, int localIndex) =>
         topology.Hosts.Select(h => h.Ranks[localIndex % h.Count]).ToArray();
+
+    // The edges of count rings that run at once, ring i around group(i) (one rank per host, in host order).
+    private static List<(int, int)> RingsAcross(int count, Func<int, int[]> group)
+    {
+        var edges = new List<(int, int)>();
+        for (int i = 0; i < count; i++)
+        {
+            int[] members = group(i);
+            for (int h = 0; h < members.Length; h++)
+            {
+                edges.Add((members[h], members[(h + 1) % members.Length]));
+            }
+        }
+        return edges;
+    }
 
     private static double PairwiseAllToAll(StepCost cost, int n, long bytes)
     {
