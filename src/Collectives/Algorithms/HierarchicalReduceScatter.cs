@@ -3,18 +3,24 @@ using Collectives.Buffers;
 namespace Collectives.Algorithms;
 
 /// <summary>
-/// Reduce-scatter in two levels, for hosts that run the same number of ranks: the input's
-/// blocks are packed column by column (column j = the blocks of the ranks with local index j,
-/// in host order), a ring inside each host leaves local rank j with its host's partial sums of
-/// column j, and a ring across hosts among column j's ranks finishes each one's own block. Each
-/// host's network carries (H−1)/H of the data once, spread over all its local ranks, instead of
-/// the flat ring's (n−1)/n through one crossing.
+/// Reduce-scatter in two levels, for hosts that run the same number of ranks (hosts with unequal
+/// rank counts go to <see cref="UnevenHierarchicalReduceScatter"/>): the input's blocks are
+/// packed column by column (column j = the blocks of the ranks with local index j, in host
+/// order), a ring inside each host leaves local rank j with its host's partial sums of column j,
+/// and a ring across hosts among column j's ranks finishes each one's own block. Each host's
+/// network carries (H−1)/H of the data once, spread over all its local ranks, instead of the
+/// flat ring's (n−1)/n through one crossing.
 /// </summary>
 internal static class HierarchicalReduceScatter
 {
     /// <param name="blockCount">Elements per rank (the output's length).</param>
     public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
     {
+        if (!c.Topology.IsUniform)
+        {
+            await UnevenHierarchicalReduceScatter.RunAsync(c, input, output, blockCount).ConfigureAwait(false);
+            return;
+        }
         int blockBytes = (int)(blockCount * c.ElementSize);
         var grid = new HostGrid(c.Topology);
         int hosts = grid.Hosts, local = grid.Local;

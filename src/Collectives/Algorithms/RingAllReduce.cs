@@ -37,7 +37,17 @@ internal static class RingAllReduce
     /// partial sums. At step s send segment r−s, receive segment r−s−1 and fold it into this
     /// rank's own contribution (output = input op incoming).
     /// </summary>
-    public static async ValueTask ReduceScatterPhaseAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long count)
+    public static ValueTask ReduceScatterPhaseAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long count) =>
+        ReduceScatterPhaseAsync(c, input, output, RingSegments.Even(count, c.Size, c.ElementSize));
+
+    /// <summary>
+    /// The same ring over segments the caller cuts (<paramref name="segments"/>.Count == Size):
+    /// afterwards this rank's segment r+1 holds the reduction of every rank's input. May run in
+    /// place (<paramref name="input"/> and <paramref name="output"/> the same memory): a segment
+    /// is read as this rank's contribution in the step that writes it, and never again.
+    /// </summary>
+    public static async ValueTask ReduceScatterPhaseAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output,
+        RingSegments segments)
     {
         int size = c.Size;
         int rank = c.Rank;
@@ -48,11 +58,10 @@ internal static class RingAllReduce
         }
         int right = (rank + 1) % size;
         int left = Partition.Mod(rank - 1, size);
-        int es = c.ElementSize;
         for (int step = 0; step < size - 1; step++)
         {
-            (int sendOffset, int sendLength) = Partition.Bytes(count, size, Partition.Mod(rank - step, size), es);
-            (int receiveOffset, int receiveLength) = Partition.Bytes(count, size, Partition.Mod(rank - step - 1, size), es);
+            (int sendOffset, int sendLength) = segments[Partition.Mod(rank - step, size)];
+            (int receiveOffset, int receiveLength) = segments[Partition.Mod(rank - step - 1, size)];
             ReadOnlyMemory<byte> send = step == 0 ? input.Slice(sendOffset, sendLength) : output.Slice(sendOffset, sendLength);
             await c.SendReceiveAsync(right, send, sendOffset, left, output.Slice(receiveOffset, receiveLength), receiveOffset,
                 reduce: true, local: input.Slice(receiveOffset, receiveLength)).ConfigureAwait(false);

@@ -18,75 +18,63 @@ internal static class UnevenHierarchicalAllGather
     public static async ValueTask RunAsync(CollectiveContext c, ReadOnlyMemory<byte> input, Memory<byte> output, long blockCount)
     {
         JobTopology layout = c.Topology;
-        int es = c.ElementSize;
-        int blockBytes = (int)(blockCount * es);
-        long total = (long)c.Size * blockBytes;
-        int hosts = layout.Hosts.Count, lanes = layout.MaxRanksPerHost;
+        var lanes = new HostLanes(layout, blockCount, c.ElementSize);
+        int blockBytes = lanes.BlockBytes, total = lanes.TotalBytes;
+        int hosts = lanes.Hosts;
         int myHost = layout.HostOf(c.Rank);
-        int[] hostStart = new int[hosts];
-        for (int h = 1; h < hosts; h++)
-        {
-            hostStart[h] = hostStart[h - 1] + (layout.Hosts[h - 1].Count * blockBytes);
-        }
-        // Packed host by host is rank order when every host's ranks are numbered together.
-        bool packedIsRankOrder = Enumerable.Range(0, c.Size).All(r => hostStart[layout.HostOf(r)] + (layout.LocalIndexOf(r) * blockBytes) == r * blockBytes);
-        Memory<byte> packed = packedIsRankOrder ? output[..(int)total] : c.Scratch.Get(3, (int)total);
+        Memory<byte> packed = lanes.PackedIsRankOrder ? output[..total] : c.Scratch.Get(3, total);
         IReadOnlyList<int> members = layout.Hosts[myHost].Ranks;
 
         // 1. Inside the host: its own blocks. Offsets [0, total).
         CollectiveContext inside = c.Group(members, 0);
-        await RingAllGather.RunAsync(inside, input, packed.Slice(hostStart[myHost], members.Count * blockBytes), blockCount)
+        await RingAllGather.RunAsync(inside, input, packed.Slice(lanes.HostStart(myHost), members.Count * blockBytes), blockCount)
             .ConfigureAwait(false);
 
         // 2. Across hosts, lane by lane: lane s of every host's part, among the lanes' owners.
         // Offsets 2·total + s·total + the byte's place in the packed buffer.
-        for (int lane = 0; lane < lanes; lane++)
+        for (int lane = 0; lane < lanes.Lanes; lane++)
         {
             if (members[lane % members.Count] != c.Rank)
             {
                 continue;
             }
             int[] owners = layout.Hosts.Select(h => h.Ranks[lane % h.Count]).ToArray();
-            CollectiveContext across = c.Group(owners, (2 + lane) * total);
-            await LaneRingAsync(across, Enumerable.Range(0, hosts).Select(h => Lane(layout, packed, hostStart, h, lane, blockCount, es)).ToArray())
+            CollectiveContext across = c.Group(owners, (2L + lane) * total);
+            await LaneRingAsync(across, Enumerable.Range(0, hosts).Select(h => Lane(lanes, packed, h, lane)).ToArray())
                 .ConfigureAwait(false);
         }
 
         // 3. Inside the host again: each lane's owner hands what it received to the others.
         if (members.Count > 1)
         {
-            for (int lane = 0; lane < lanes; lane++)
+            for (int lane = 0; lane < lanes.Lanes; lane++)
             {
                 for (int host = 0; host < hosts; host++)
                 {
-                    (int start, Memory<byte> region) = Lane(layout, packed, hostStart, host, lane, blockCount, es);
+                    (int start, Memory<byte> region) = Lane(lanes, packed, host, lane);
                     if (host == myHost || region.Length == 0)
                     {
                         continue;
                     }
-                    CollectiveContext broadcast = c.Group(members, ((2 + lanes) * total) + start);
+                    CollectiveContext broadcast = c.Group(members, ((2L + lanes.Lanes) * total) + start);
                     await RingBroadcast.RunAsync(broadcast, region, lane % members.Count).ConfigureAwait(false);
                 }
             }
         }
 
-        if (!packedIsRankOrder)
+        if (!lanes.PackedIsRankOrder)
         {
             for (int rank = 0; rank < c.Size; rank++)
             {
-                int from = hostStart[layout.HostOf(rank)] + (layout.LocalIndexOf(rank) * blockBytes);
-                BulkCopy.CopyStreaming(packed.Slice(from, blockBytes).Span, output.Slice(rank * blockBytes, blockBytes).Span);
+                BulkCopy.CopyStreaming(packed.Slice(lanes.PackedStart(rank), blockBytes).Span, output.Slice(rank * blockBytes, blockBytes).Span);
             }
         }
     }
 
     /// <summary>Lane <paramref name="lane"/> of host <paramref name="host"/>'s packed part: its start in the packed buffer and its bytes.</summary>
-    private static (int Start, Memory<byte> Region) Lane(JobTopology layout, Memory<byte> packed, int[] hostStart, int host, int lane,
-        long blockCount, int es)
+    private static (int Start, Memory<byte> Region) Lane(HostLanes lanes, Memory<byte> packed, int host, int lane)
     {
-        long elements = layout.Hosts[host].Count * blockCount;
-        (int offset, int length) = Partition.Bytes(elements, layout.MaxRanksPerHost, lane, es);
-        int start = hostStart[host] + offset;
+        (int start, int length) = lanes.Segment(host, lane);
         return (start, packed.Slice(start, length));
     }
 

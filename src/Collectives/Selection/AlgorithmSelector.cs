@@ -12,20 +12,15 @@ namespace Collectives.Selection;
 /// </summary>
 public static class AlgorithmSelector
 {
-    /// <summary>The choice for one call; a forced algorithm (COLLECTIVES_ALGO, options) wins when it can run here.</summary>
-    /// <exception cref="ArgumentException">The forced algorithm cannot run on this topology; the message lists those that can.</exception>
+    /// <summary>
+    /// The choice for one call; a forced algorithm (COLLECTIVES_ALGO, options) always wins: every
+    /// algorithm of a collective runs on every topology, a hierarchy of one level included.
+    /// </summary>
     internal static AlgorithmChoice Choose(CollectiveKind kind, DataType type, long bytes, JobTopology topology, CostProfile profile,
         AlgorithmOverrides overrides, int chunkBytes, int maxChannels = 1)
     {
         if (overrides.TryGet(kind, out Algorithm forced))
         {
-            if (WhyNot(kind, forced, topology) is { } impossible)
-            {
-                string possible = string.Join(", ", AlgorithmCatalog.For(kind).ToArray()
-                    .Where(a => WhyNot(kind, a, topology) is null).Select(AlgorithmNames.Name));
-                throw new ArgumentException(
-                    $"{kind} cannot run {AlgorithmNames.Name(forced)} on {topology.Summary()}: {impossible}. Possible here: {possible}.");
-            }
             int channels = CostModel.UsesChannels(kind, forced) ? BestChannels(kind, forced, type, bytes, topology, profile, chunkBytes, maxChannels) : 1;
             int chunk = BestChunk(kind, forced, type, bytes, topology, profile, chunkBytes);
             return new AlgorithmChoice(forced, chunk, channels,
@@ -44,7 +39,7 @@ public static class AlgorithmSelector
         CandidateCost? best = null;
         foreach (Algorithm algorithm in AlgorithmCatalog.For(kind))
         {
-            if ((WhyNot(kind, algorithm, topology) ?? NotWorthIt(algorithm, topology)) is { } reason)
+            if (NotWorthIt(algorithm, topology) is { } reason)
             {
                 candidates.Add(new CandidateCost(algorithm, null, reason));
                 continue;
@@ -119,21 +114,6 @@ public static class AlgorithmSelector
 
     /// <summary>Smallest part of a call worth a channel of its own.</summary>
     public const long MinBytesPerChannel = 256 << 10;
-
-    /// <summary>
-    /// Why <paramref name="algorithm"/> cannot or need not run <paramref name="kind"/> on
-    /// <paramref name="topology"/>, or null. Forcing one that cannot run is an error; one that
-    /// need not (a hierarchy of one level) still runs correctly when forced.
-    /// </summary>
-    public static string? WhyNot(CollectiveKind kind, Algorithm algorithm, JobTopology topology)
-    {
-        ArgumentNullException.ThrowIfNull(topology);
-        if (algorithm is Algorithm.Hierarchical && kind is CollectiveKind.ReduceScatter && !topology.IsUniform)
-        {
-            return "the two-level reduce-scatter needs the same number of ranks on every host";
-        }
-        return null;
-    }
 
     /// <summary>Why the selector skips <paramref name="algorithm"/> on <paramref name="topology"/> (a hierarchy of one level), or null.</summary>
     private static string? NotWorthIt(Algorithm algorithm, JobTopology topology)

@@ -44,7 +44,9 @@ public static class CostModel
             (CollectiveKind.AllGather, Algorithm.Hierarchical) => topology.IsUniform
                 ? TwoLevel(cost, bytes, type, reduces: false)
                 : LaneAllGather(cost, bytes, chunk),
-            (CollectiveKind.ReduceScatter, Algorithm.Hierarchical) => TwoLevel(cost, bytes, type, reduces: true),
+            (CollectiveKind.ReduceScatter, Algorithm.Hierarchical) => topology.IsUniform
+                ? TwoLevel(cost, bytes, type, reduces: true)
+                : LaneReduceScatter(cost, bytes, type),
             (CollectiveKind.Broadcast, Algorithm.Ring) => Pipeline(cost, ChainEdges(n), n - 1, bytes, chunk),
             (CollectiveKind.Broadcast, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk),
             (CollectiveKind.Reduce, Algorithm.Tree) => Pipeline(cost, TreeEdges(n), TreeDepth(n), bytes, chunk) + cost.Reduce(bytes, type, TreeEdges(n)),
@@ -174,15 +176,7 @@ public static class CostModel
         int hosts = topology.Hosts.Count;
         int local = topology.MaxRanksPerHost;
         long block = bytes / topology.Size;
-        var across = new List<(int, int)>();
-        for (int j = 0; j < local; j++)
-        {
-            int[] column = GroupOf(topology, j);
-            for (int h = 0; h < hosts; h++)
-            {
-                across.Add((column[h], column[(h + 1) % hosts]));
-            }
-        }
+        List<(int, int)> across = RingsAcross(local, j => GroupOf(topology, j));
         double time = (hosts - 1) * cost.Step(across, block);
         double inside = 0;
         foreach (HostGroup host in topology.Hosts)
@@ -213,15 +207,7 @@ public static class CostModel
         double inside = topology.Hosts.Max(h => h.Count > 1 ? (h.Count - 1) * cost.RingStep(h.Ranks, block) : 0);
         // A lane ring step forwards one host's lane; lanes differ in size across hosts, so price the mean.
         long lane = bytes / ((long)hosts * lanes);
-        var across = new List<(int, int)>();
-        for (int s = 0; s < lanes; s++)
-        {
-            int[] owners = GroupOf(topology, s);
-            for (int h = 0; h < hosts; h++)
-            {
-                across.Add((owners[h], owners[(h + 1) % hosts]));
-            }
-        }
+        List<(int, int)> across = RingsAcross(lanes, s => GroupOf(topology, s));
         double ring = ((hosts - 1) * cost.Step(across, lane)) + SequentialGroups(cost, topology, lanes, minLocal, hosts - 1);
         double broadcasts = 0;
         foreach (HostGroup host in topology.Hosts.Where(h => h.Count > 1))
@@ -235,19 +221,42 @@ public static class CostModel
         return inside + ring + broadcasts;
     }
 
+    /// <summary>
+    /// The reduce-scatter on unequal hosts (UnevenHierarchicalReduceScatter): the input laid out
+    /// lane by lane (one copy); a ring reduce-scatter inside each host over runs of whole lanes,
+    /// paced by the longest run (⌈M/n⌉ lanes of n·B/M); M lane rings across hosts among their
+    /// owners, priced as if all ran at once plus the extra latencies of the lanes a small host's
+    /// ranks run in turn; then n−1 pairwise steps inside each host, in which a rank hands out what
+    /// it holds beyond its own block (mostly to one neighbour: one step carries it, the rest are empty).
+    /// </summary>
+    private static double LaneReduceScatter(StepCost cost, long bytes, DataType type)
+    {
+        JobTopology topology = cost.Topology;
+        int hosts = topology.Hosts.Count, lanes = topology.MaxRanksPerHost, minLocal = topology.Hosts.Min(h => h.Count);
+        long block = bytes / topology.Size;
+        long lane = bytes / lanes;
+        double inside = 0, handOut = 0;
+        foreach (HostGroup host in topology.Hosts.Where(h => h.Count > 1))
+        {
+            int runLanes = (lanes + host.Count - 1) / host.Count;
+            long run = runLanes * lane;
+            inside = Math.Max(inside, (host.Count - 1) * (cost.RingStep(host.Ranks, run) + cost.RingReduce(host.Ranks, run, type)));
+            long spill = Math.Max(0, (host.Count * block * runLanes / lanes) - block);
+            handOut = Math.Max(handOut, ((host.Count - 2) * cost.RingStep(host.Ranks, 0)) + cost.RingStep(host.Ranks, spill));
+        }
+        // A lane ring step carries one host's segment of a lane; they differ in size across hosts, so price the mean.
+        long segment = lane / hosts;
+        List<(int, int)> across = RingsAcross(lanes, s => LaneRunOwners(topology, s));
+        double rings = ((hosts - 1) * (cost.Step(across, segment) + cost.Reduce(segment, type, across)))
+            + SequentialGroups(cost, topology, lanes, minLocal, hosts - 1);
+        return cost.Copy(bytes, topology.IntraHostClass ?? LinkClass.SharedMemory) + inside + rings + handOut;
+    }
+
     // One cross-host ring all-reduce of a shard per local index, all running at once.
     private static double RingAllReduceConcurrent(StepCost cost, JobTopology topology, int maxLocal, int minLocal, long shard, DataType type)
     {
         int hosts = topology.Hosts.Count;
-        var transfers = new List<(int, int)>();
-        for (int j = 0; j < maxLocal; j++)
-        {
-            for (int h = 0; h < hosts; h++)
-            {
-                HostGroup from = topology.Hosts[h], to = topology.Hosts[(h + 1) % hosts];
-                transfers.Add((from.Ranks[j % from.Count], to.Ranks[j % to.Count]));
-            }
-        }
+        List<(int, int)> transfers = RingsAcross(maxLocal, j => GroupOf(topology, j));
         long block = shard / hosts;
         int steps = 2 * (hosts - 1);
         return (steps * cost.Step(transfers, block)) + ((hosts - 1) * cost.Reduce(block, type, transfers)) + SequentialGroups(cost, topology, maxLocal, minLocal, steps);
@@ -295,6 +304,26 @@ public static class CostModel
 
     private static int[] GroupOf(JobTopology topology, int localIndex) =>
         topology.Hosts.Select(h => h.Ranks[localIndex % h.Count]).ToArray();
+
+    // The owners of lane s in the unequal-host reduce-scatter, one per host: each host gives its
+    // ranks runs of whole lanes, local rank ⌊s·n/M⌋ owning lane s.
+    private static int[] LaneRunOwners(JobTopology topology, int lane) =>
+        topology.Hosts.Select(h => h.Ranks[lane * h.Count / topology.MaxRanksPerHost]).ToArray();
+
+    // The edges of count rings that run at once, ring i around group(i) (one rank per host, in host order).
+    private static List<(int, int)> RingsAcross(int count, Func<int, int[]> group)
+    {
+        var edges = new List<(int, int)>();
+        for (int i = 0; i < count; i++)
+        {
+            int[] members = group(i);
+            for (int h = 0; h < members.Length; h++)
+            {
+                edges.Add((members[h], members[(h + 1) % members.Length]));
+            }
+        }
+        return edges;
+    }
 
     private static double PairwiseAllToAll(StepCost cost, int n, long bytes)
     {

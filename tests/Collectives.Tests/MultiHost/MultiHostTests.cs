@@ -93,7 +93,7 @@ public sealed partial class MultiHostTests
     }
 
     [Theory]
-    [InlineData("allreduce=hierarchical,allgather=hierarchical")]
+    [InlineData("allreduce=hierarchical,allgather=hierarchical,reducescatter=hierarchical")]
     [InlineData("allreduce=2d-ring")]
     public async Task HierarchicalCollectivesAcrossUnevenHostsComputeRight(string algorithms)
     {

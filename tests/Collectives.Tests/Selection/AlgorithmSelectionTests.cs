@@ -60,6 +60,34 @@ public sealed class AlgorithmSelectionTests
         Assert.True(ratio > 0.85 * expected && ratio > 1, $"ring {ring} s vs {explanation.Winner}: {ratio:0.00}×, expected about {expected:0.00}×");
     }
 
+    [Theory]
+    [InlineData(new[] { 2, 1, 3 })]
+    [InlineData(new[] { 1, 4 })]
+    [InlineData(new[] { 3, 3, 1, 2 })]
+    public void SlowLinksBetweenUnequalHostsMakeLargeReduceScattersHierarchical(int[] hosts)
+    {
+        SelectionExplanation explanation = AlgorithmSelector.Explain(CollectiveKind.ReduceScatter, DataType.Float32, 64 << 20,
+            JobTopology.FromHostSizes(hosts), GigabitAcrossHosts);
+        Assert.Equal(Algorithm.Hierarchical, explanation.Winner.Algorithm);
+        double ring = explanation.Candidates.Single(c => c.Algorithm == Algorithm.Ring).PredictedSeconds!.Value;
+        // The flat ring sends (n−1)/n of the input out of every host; the lanes send (H−1)/H, the
+        // one-rank host's share of every lane through its one rank.
+        int n = hosts.Sum(), h = hosts.Length;
+        double expected = ((n - 1.0) / n) / ((h - 1.0) / h);
+        double ratio = ring / explanation.Winner.PredictedSeconds;
+        Assert.True(ratio > 0.85 * expected && ratio < 1.15 * expected, $"ring {ring} s vs {explanation.Winner}: {ratio:0.00}×, expected about {expected:0.00}×");
+    }
+
+    [Fact]
+    public void ForcingTheTwoLevelReduceScatterOnUnequalHostsIsHonoured()
+    {
+        AlgorithmOverrides forced = AlgorithmOverrides.Parse("reducescatter=hierarchical");
+        JobTopology topology = JobTopology.FromHostSizes([2, 1]);
+        AlgorithmChoice choice = AlgorithmSelector.Choose(CollectiveKind.ReduceScatter, DataType.Float32, 12, topology, Defaults, forced, 1 << 20);
+        Assert.Equal(Algorithm.Hierarchical, choice.Algorithm);
+        Assert.True(double.IsFinite(choice.PredictedSeconds) && choice.PredictedSeconds > 0, $"{choice}");
+    }
+
     [Fact]
     public void OneHostNeverConsidersTheHierarchy()
     {
