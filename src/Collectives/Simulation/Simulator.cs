@@ -26,6 +26,8 @@ public sealed class Simulator
     private readonly PacketStepPricer? _electrical;
     private readonly PacketStepPricer? _intra;
     private readonly IStepPricer? _circuits;
+    private readonly ReconfigurationCosts? _changes;
+    private readonly Dictionary<string, IReadOnlyList<CircuitConfiguration>> _candidates = [];
 
     /// <param name="reduceSeconds">Seconds a rank takes to reduce so many bytes it received, in a call of so many bytes (which sets the cache regime).</param>
     /// <exception cref="ArgumentException">The fabric is inconsistent; the message lists every problem.</exception>
@@ -64,6 +66,7 @@ public sealed class Simulator
         {
             var optical = new CircuitStepPricer(circuits);
             _circuits = _electrical is null ? optical : new HybridStepPricer(_electrical, optical);
+            _changes = new ReconfigurationCosts(circuits, _options.UseP99);
         }
     }
 
@@ -135,16 +138,25 @@ public sealed class Simulator
         };
     }
 
+    // Candidates depend on the step patterns only, which every size of a collective shares (and all-reduce shares
+    // with reduce-scatter and all-gather); keeping them keeps the routes the pricer worked out on them. Pattern names
+    // are unique among one simulator's patterns.
     private CircuitPlan PlanOnCircuits(IReadOnlyList<CommunicationStep> steps)
     {
         var optical = _fabric.Optical!;
-        var candidates = CandidateConfigurations.For(optical, steps).ToList();
-        // On a hybrid fabric leaving the circuits as they are (and sending over the packet network) is always possible.
-        if (_electrical is not null && !candidates.Any(c => c.SameCircuits(optical.Installed)))
+        string patterns = string.Join("|", steps.Select(s => s.Pattern.Name).Distinct().Order(StringComparer.Ordinal));
+        if (!_candidates.TryGetValue(patterns, out IReadOnlyList<CircuitConfiguration>? candidates))
         {
-            candidates.Add(optical.Installed);
+            var proposed = CandidateConfigurations.For(optical, steps).ToList();
+            // On a hybrid fabric leaving the circuits as they are (and sending over the packet network) is always possible.
+            if (_electrical is not null && !proposed.Any(c => c.SameCircuits(optical.Installed)))
+            {
+                proposed.Add(optical.Installed);
+            }
+            candidates = proposed;
+            _candidates[patterns] = candidates;
         }
-        return ReconfigurationPlanner.Plan(steps, candidates, optical, _circuits!, _options);
+        return ReconfigurationPlanner.Plan(steps, candidates, _changes!, _circuits!, _options);
     }
 
     private IReadOnlyList<CommunicationStep>? AcrossNodes(CollectiveKind kind, SimulatedAlgorithm algorithm, long bytes, out string? why)

@@ -18,7 +18,7 @@ public sealed class CircuitConfiguration
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(circuits);
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
-        _circuits = circuits.Distinct().OrderBy(c => c.Plane).ThenBy(c => c.From).ThenBy(c => c.To).ToArray();
+        _circuits = SortedWithoutRepeats(circuits.ToArray());
         foreach (Circuit circuit in _circuits)
         {
             if (circuit.Plane < 0 || circuit.From < 0 || circuit.To < 0 || circuit.From == circuit.To)
@@ -111,21 +111,66 @@ public sealed class CircuitConfiguration
     }
 
     /// <summary>
-    /// The ports a change from this configuration to <paramref name="next"/> has to move: both
-    /// ends of every circuit that goes away or comes new, as (plane, port) pairs.
+    /// What a change from this configuration to <paramref name="next"/> has to move: how many
+    /// ports (both ends of every circuit that goes away or comes new) and on which planes. Both
+    /// circuit lists are sorted, so one merge finds the differences.
     /// </summary>
-    public IReadOnlySet<(int Plane, int Port)> PortsTouchedGoingTo(CircuitConfiguration next)
+    public (int Ports, IReadOnlyList<int> Planes) TouchedGoingTo(CircuitConfiguration next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        var before = new HashSet<Circuit>(_circuits);
-        var after = new HashSet<Circuit>(next._circuits);
-        var touched = new HashSet<(int, int)>();
-        foreach (Circuit circuit in before.Where(c => !after.Contains(c)).Concat(after.Where(c => !before.Contains(c))))
+        Circuit[] before = _circuits, after = next._circuits;
+        int ports = 1 + Math.Max(MaxPort(before), MaxPort(after));
+        int planes = Math.Max(PlanesUsed, next.PlanesUsed);
+        var touched = new bool[planes * ports];
+        int count = 0;
+        var planeTouched = new bool[planes];
+        void Touch(int plane, int port)
         {
-            touched.Add((circuit.Plane, circuit.From));
-            touched.Add((circuit.Plane, circuit.To));
+            if (!touched[(plane * ports) + port])
+            {
+                touched[(plane * ports) + port] = true;
+                count++;
+                planeTouched[plane] = true;
+            }
         }
-        return touched;
+        int i = 0, j = 0;
+        while (i < before.Length || j < after.Length)
+        {
+            int order = i == before.Length ? 1 : j == after.Length ? -1 : Compare(before[i], after[j]);
+            if (order == 0)
+            {
+                i++;
+                j++;
+                continue;
+            }
+            Circuit changed = order < 0 ? before[i++] : after[j++];
+            Touch(changed.Plane, changed.From);
+            Touch(changed.Plane, changed.To);
+        }
+        return (count, Enumerable.Range(0, planes).Where(p => planeTouched[p]).ToArray());
+    }
+
+    private static int MaxPort(Circuit[] circuits) => circuits.Length == 0 ? 0 : circuits.Max(c => Math.Max(c.From, c.To));
+
+    private static int Compare(Circuit a, Circuit b)
+    {
+        int order = a.Plane.CompareTo(b.Plane);
+        order = order != 0 ? order : a.From.CompareTo(b.From);
+        return order != 0 ? order : a.To.CompareTo(b.To);
+    }
+
+    private static Circuit[] SortedWithoutRepeats(Circuit[] circuits)
+    {
+        Array.Sort(circuits, Compare);
+        int kept = 0;
+        for (int i = 0; i < circuits.Length; i++)
+        {
+            if (kept == 0 || circuits[i] != circuits[kept - 1])
+            {
+                circuits[kept++] = circuits[i];
+            }
+        }
+        return kept == circuits.Length ? circuits : circuits[..kept];
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} ({_circuits.Length} circuits)");

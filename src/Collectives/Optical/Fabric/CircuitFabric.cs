@@ -104,21 +104,20 @@ public sealed record CircuitFabric
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
-        IReadOnlySet<(int Plane, int Port)> touched = from.PortsTouchedGoingTo(to);
-        if (touched.Count == 0)
+        (int ports, IReadOnlyList<int> planes) = from.TouchedGoingTo(to);
+        if (ports == 0)
         {
             return ReconfigurationCost.None;
         }
-        int[] planes = touched.Select(t => t.Plane).Distinct().Order().ToArray();
         if (!Switch.UntouchedCircuitsStayLit.Value)
         {
             int shared = planes.FirstOrDefault(p => ForeignCircuits.Any(c => c.Plane == p), -1);
             if (shared >= 0)
             {
-                return new ReconfigurationCost(double.PositiveInfinity, touched.Count, planes.Length,
+                return new ReconfigurationCost(double.PositiveInfinity, ports, planes.Count,
                     $"a {Switch.Name} switch darkens every circuit while it changes, and plane {shared} carries other tenants' circuits");
             }
         }
-        return new ReconfigurationCost(Switch.ReconfigurationSeconds(p99), touched.Count, planes.Length);
+        return new ReconfigurationCost(Switch.ReconfigurationSeconds(p99), ports, planes.Count);
     }
 }

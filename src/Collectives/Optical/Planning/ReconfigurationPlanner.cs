@@ -19,11 +19,25 @@ public static class ReconfigurationPlanner
     public static CircuitPlan Plan(IReadOnlyList<CommunicationStep> steps, IReadOnlyList<CircuitConfiguration> candidates,
         CircuitFabric fabric, IStepPricer pricer, PlanOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(fabric);
+        options ??= PlanOptions.Default;
+        return Plan(steps, candidates, new ReconfigurationCosts(fabric, options.UseP99), pricer, options);
+    }
+
+    /// <summary>The same, with change costs kept in <paramref name="costs"/> across calls (which fixes the fabric and the percentile).</summary>
+    public static CircuitPlan Plan(IReadOnlyList<CommunicationStep> steps, IReadOnlyList<CircuitConfiguration> candidates,
+        ReconfigurationCosts costs, IStepPricer pricer, PlanOptions? options = null)
+    {
         ArgumentNullException.ThrowIfNull(steps);
         ArgumentNullException.ThrowIfNull(candidates);
-        ArgumentNullException.ThrowIfNull(fabric);
+        ArgumentNullException.ThrowIfNull(costs);
         ArgumentNullException.ThrowIfNull(pricer);
         options ??= PlanOptions.Default;
+        if (costs.P99 != options.UseP99)
+        {
+            throw new ArgumentException("The change costs were worked out for the other percentile than the options ask for.", nameof(costs));
+        }
+        CircuitFabric fabric = costs.Fabric;
         int stepCount = steps.Count, count = candidates.Count;
         if (stepCount == 0)
         {
@@ -55,10 +69,10 @@ public static class ReconfigurationPlanner
         {
             for (int b = 0; b < count; b++)
             {
-                changes[a, b] = fabric.Reconfiguration(candidates[a], candidates[b], options.UseP99);
+                changes[a, b] = costs.Between(candidates[a], candidates[b]);
             }
         }
-        var initial = candidates.Select(c => fabric.Reconfiguration(fabric.Installed, c, options.UseP99)).ToArray();
+        var initial = candidates.Select(c => costs.Between(fabric.Installed, c)).ToArray();
         double idle = Math.Max(0, options.IdleBeforeCall);
         double minimumHold = fabric.Switch.MinimumHold.Value;
         // How long a first configuration has already been held when the call starts.
