@@ -12,18 +12,7 @@ public static class HalvingDoublingSchedule
     {
         ArgumentNullException.ThrowIfNull(fold);
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        var steps = new List<CommunicationStep>();
-        if (fold.Fold is { } handOver)
-        {
-            steps.Add(new CommunicationStep(handOver, bytes, bytes));
-        }
-        steps.AddRange(Halving(fold, bytes));
-        steps.AddRange(Doubling(fold, bytes));
-        if (fold.Unfold is { } handBack)
-        {
-            steps.Add(new CommunicationStep(handBack, bytes, 0));
-        }
-        return steps;
+        return fold.AroundFold(bytes, Halving(fold, bytes).Concat(Doubling(fold, bytes)));
     }
 
     /// <summary>The halving sweep alone; <paramref name="bytes"/> is the whole input. Null when n is not a power of two (no fold for a scatter).</summary>

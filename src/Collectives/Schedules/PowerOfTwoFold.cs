@@ -63,6 +63,26 @@ public sealed class PowerOfTwoFold
         return pattern;
     }
 
+    /// <summary>
+    /// <paramref name="exchanges"/> with the extras' hand-over of <paramref name="bytes"/> before
+    /// them (reduced by the partner) and the result's way back after, when there are extras.
+    /// </summary>
+    public IReadOnlyList<CommunicationStep> AroundFold(long bytes, IEnumerable<CommunicationStep> exchanges)
+    {
+        ArgumentNullException.ThrowIfNull(exchanges);
+        var steps = new List<CommunicationStep>();
+        if (Fold is { } handOver)
+        {
+            steps.Add(new CommunicationStep(handOver, bytes, bytes));
+        }
+        steps.AddRange(exchanges);
+        if (Unfold is { } handBack)
+        {
+            steps.Add(new CommunicationStep(handBack, bytes, 0));
+        }
+        return steps;
+    }
+
     /// <summary>The node that plays virtual rank <paramref name="virtualRank"/>: the odd partner of a folded pair, or a node past them.</summary>
     public int Real(int virtualRank) => virtualRank < Extra ? (2 * virtualRank) + 1 : virtualRank + Extra;
 }

@@ -10,19 +10,11 @@ public static class RecursiveDoublingSchedule
     {
         ArgumentNullException.ThrowIfNull(fold);
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        var steps = new List<CommunicationStep>();
-        if (fold.Fold is { } handOver)
-        {
-            steps.Add(new CommunicationStep(handOver, bytes, bytes));
-        }
+        var exchanges = new List<CommunicationStep>();
         for (int mask = 1; mask < fold.Active; mask <<= 1)
         {
-            steps.Add(new CommunicationStep(fold.Exchange(mask), bytes, bytes));
+            exchanges.Add(new CommunicationStep(fold.Exchange(mask), bytes, bytes));
         }
-        if (fold.Unfold is { } handBack)
-        {
-            steps.Add(new CommunicationStep(handBack, bytes, 0));
-        }
-        return steps;
+        return fold.AroundFold(bytes, exchanges);
     }
 }

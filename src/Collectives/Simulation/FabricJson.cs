@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Collectives.Json;
 using Collectives.Optical.Circuits;
 using Collectives.Optical.Switches;
 
@@ -35,20 +35,7 @@ public static class FabricJson
     /// <exception cref="FormatException">The text is not a version-1 fabric; the message names the field.</exception>
     public static FabricSpec Parse(string text, string sourceName)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.Length > MaxLength)
-        {
-            throw new FormatException($"{sourceName}: a fabric file is at most {MaxLength} characters; this one has {text.Length}.");
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{sourceName}: not valid JSON ({e.Message}).", e);
-        }
+        JsonDocument document = BoundedJson.Parse(text, sourceName, MaxLength, "a fabric file");
         using (document)
         {
             var reader = new FabricJsonReader(sourceName);

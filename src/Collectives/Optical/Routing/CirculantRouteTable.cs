@@ -22,33 +22,16 @@ internal sealed class CirculantRouteTable : RouteTable
     public CirculantRouteTable(int nodes, IReadOnlyList<int> stridePerPlane)
     {
         _nodes = nodes;
-        var distinct = stridePerPlane.Distinct().Order().ToArray();
-        _strides = distinct;
-        _multiplicity = distinct.Select(s => stridePerPlane.Count(p => p == s)).ToArray();
-        int k = distinct.Length;
-        _hops = new int[nodes];
+        (_strides, _multiplicity) = Generators(stridePerPlane);
+        int k = _strides.Length;
         _hopsPerStride = new int[nodes * k];
-        Array.Fill(_hops, -1);
-        _hops[0] = 0;
-        var queue = new Queue<int>();
-        queue.Enqueue(0);
-        while (queue.Count > 0)
+        // An offset reached along stride j takes its parent's hops per stride, plus one along j.
+        _hops = SearchFromZero(nodes, k, (offset, j) => (int)(((long)offset + _strides[j]) % nodes), (next, offset, j) =>
         {
-            int offset = queue.Dequeue();
-            for (int j = 0; j < k; j++)
-            {
-                int next = (int)(((long)offset + distinct[j]) % nodes);
-                if (_hops[next] >= 0)
-                {
-                    continue;
-                }
-                _hops[next] = _hops[offset] + 1;
-                Array.Copy(_hopsPerStride, offset * k, _hopsPerStride, next * k, k);
-                _hopsPerStride[(next * k) + j]++;
-                queue.Enqueue(next);
-            }
-        }
-        _orbits = distinct.Select(s => new StrideOrbit(nodes, s)).ToArray();
+            Array.Copy(_hopsPerStride, offset * k, _hopsPerStride, next * k, k);
+            _hopsPerStride[(next * k) + j]++;
+        });
+        _orbits = _strides.Select(s => new StrideOrbit(nodes, s)).ToArray();
     }
 
     public override PatternLoad Load(FlowPattern pattern)

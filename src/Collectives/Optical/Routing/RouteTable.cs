@@ -46,6 +46,42 @@ internal abstract class RouteTable
         return new GeneralRouteTable(adjacency);
     }
 
+    /// <summary>The distinct generators (strides or masks) of a Cayley configuration, ascending, and how many planes carry each.</summary>
+    protected static (int[] Values, int[] Multiplicity) Generators(IReadOnlyList<int> perPlane)
+    {
+        int[] values = perPlane.Distinct().Order().ToArray();
+        return (values, values.Select(v => perPlane.Count(p => p == v)).ToArray());
+    }
+
+    /// <summary>
+    /// Breadth-first search from node 0: <paramref name="apply"/>(node, g) is where generator g
+    /// leads, and <paramref name="reached"/>(next, from, g) runs once for each node as it is
+    /// first reached. Returns the hops to every node, −1 where none leads.
+    /// </summary>
+    protected static int[] SearchFromZero(int nodes, int generators, Func<int, int, int> apply, Action<int, int, int> reached)
+    {
+        var hops = new int[nodes];
+        Array.Fill(hops, -1);
+        hops[0] = 0;
+        var queue = new Queue<int>();
+        queue.Enqueue(0);
+        while (queue.Count > 0)
+        {
+            int node = queue.Dequeue();
+            for (int g = 0; g < generators; g++)
+            {
+                int next = apply(node, g);
+                if (hops[next] < 0)
+                {
+                    hops[next] = hops[node] + 1;
+                    reached(next, node, g);
+                    queue.Enqueue(next);
+                }
+            }
+        }
+        return hops;
+    }
+
     // A layer sorted by source that sends every node to node + s.
     private static bool IsFullShift(ReadOnlySpan<Circuit> layer, int nodes, out int stride)
     {

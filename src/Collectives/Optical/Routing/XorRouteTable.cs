@@ -18,28 +18,9 @@ internal sealed class XorRouteTable : RouteTable
     public XorRouteTable(int nodes, IReadOnlyList<int> maskPerPlane)
     {
         _nodes = nodes;
-        _masks = maskPerPlane.Distinct().Order().ToArray();
-        _multiplicity = _masks.Select(m => maskPerPlane.Count(p => p == m)).ToArray();
-        _hops = new int[nodes];
+        (_masks, _multiplicity) = Generators(maskPerPlane);
         _lastMask = new int[nodes];
-        Array.Fill(_hops, -1);
-        _hops[0] = 0;
-        var queue = new Queue<int>();
-        queue.Enqueue(0);
-        while (queue.Count > 0)
-        {
-            int difference = queue.Dequeue();
-            for (int j = 0; j < _masks.Length; j++)
-            {
-                int next = difference ^ _masks[j];
-                if (_hops[next] < 0)
-                {
-                    _hops[next] = _hops[difference] + 1;
-                    _lastMask[next] = j;
-                    queue.Enqueue(next);
-                }
-            }
-        }
+        _hops = SearchFromZero(nodes, _masks.Length, (difference, j) => difference ^ _masks[j], (next, _, j) => _lastMask[next] = j);
     }
 
     public override PatternLoad Load(FlowPattern pattern)
