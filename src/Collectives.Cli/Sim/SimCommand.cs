@@ -54,6 +54,14 @@ internal static class SimCommand
             CostProfile profile = CostProfileLoader.Load(options.TuneFile ?? Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile));
             SimReport report = Run(options, profile, cancellationToken);
             output.Write(options.Json ? SimJsonReport.Render(report) : SimTable.Render(report));
+            if (options.Plot is { } plot)
+            {
+                SimPlot.Save(report, plot);
+                if (!options.Json)
+                {
+                    output.WriteLine($"# plot: {plot}");
+                }
+            }
             return Task.FromResult(ExitCodes.Success);
         }
         catch (UsageException e)

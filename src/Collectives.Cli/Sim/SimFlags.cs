@@ -34,12 +34,13 @@ internal static class SimFlags
     public static readonly FlagSpec TuneFile = new("tune-file", null, "PATH", "cost profile written by collectives tune (default: COLLECTIVES_TUNE_FILE, else built-in defaults)");
     public static readonly FlagSpec BreakEven = new("break-even", null, null, "also print the reconfiguration times at which the fastest algorithm changes");
     public static readonly FlagSpec Json = new("json", null, null, "print one JSON document instead of the table");
+    public static readonly FlagSpec Plot = new("plot", null, "FILE", "also draw time and bus bandwidth against size per algorithm into FILE.svg or FILE.png");
     public static readonly FlagSpec Help = new("help", 'h', null, "print this help");
 
     public static IReadOnlyList<FlagSpec> All { get; } =
     [
         Fabric, Network, Ranks, RanksPerNode, Alpha, HopDelay, NicBandwidth, LeafSize, Oversubscription, Switch, Degree, PortBandwidth,
         Reconfiguration, Forwarding, PeriodicHold, Current, IntraAlpha, IntraBandwidth, P99, Idle, Collectives, Algorithms, Sizes,
-        DataTypeFlag, TuneFile, BreakEven, Json, Help,
+        DataTypeFlag, TuneFile, BreakEven, Json, Plot, Help,
     ];
 }

@@ -29,4 +29,7 @@ internal sealed record SimOptions
     public bool BreakEven { get; init; }
 
     public bool Json { get; init; }
+
+    /// <summary>Where to draw the plot (.svg or .png), or null.</summary>
+    public string? Plot { get; init; }
 }

@@ -100,6 +100,10 @@ internal static class SimOptionsParser
             _ when flag == SimFlags.TuneFile => options with { TuneFile = text },
             _ when flag == SimFlags.BreakEven => options with { BreakEven = true },
             _ when flag == SimFlags.Json => options with { Json = true },
+            _ when flag == SimFlags.Plot => options with
+            {
+                Plot = SimPlot.CanWrite(text) ? text : throw new UsageException($"--plot draws .svg or .png files, not '{text}'."),
+            },
             _ => throw new UsageException($"{flag.Display} is not handled; this is a bug."),
         };
     }

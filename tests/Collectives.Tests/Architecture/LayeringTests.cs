@@ -19,6 +19,7 @@ public sealed class LayeringTests
         { "Schedules", ["System.IO", "System.Net", "Collectives.Transport", "Collectives.Optical", "Collectives.Simulation", "Environment.", "File."] },
         { "Optical", ["System.IO", "System.Net", "Collectives.Transport", "Collectives.Simulation", "Environment.", "File."] },
         { "Simulation", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File.", "Directory."] },
+        { "Json", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File."] },
         { "Kernels", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection", "Communicator"] },
         { "Wire", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection"] },
     };

@@ -111,7 +111,36 @@ public sealed class OpticalSimCommandTests
         Assert.Equal(0, ring.GetProperty("reconfigurations").GetInt32());
     }
 
+    [Fact]
+    public async Task PlotsDrawEveryAlgorithmAsSvgOrPng()
+    {
+        string svg = Path.Combine(Path.GetTempPath(), $"sim-{Guid.NewGuid():N}.svg");
+        string png = Path.ChangeExtension(svg, ".png");
+        try
+        {
+            ProcessResult drawn = await CliProcess.RunToolAsync("sim", "--ranks", "64", "--switch", "fast-ocs", "--sizes", "1K,1M,256M",
+                "-c", "allreduce,allgather", "--plot", svg);
+            Assert.True(drawn.ExitCode == 0, drawn.ToString());
+            Assert.Contains($"# plot: {svg}", drawn.Output);
+            string text = await File.ReadAllTextAsync(svg);
+            Assert.StartsWith("<svg", text, StringComparison.Ordinal);
+            // Two panels per collective, each with a legend naming the algorithms that can run.
+            Assert.Equal(4, text.Split("<g transform").Length - 1);
+            Assert.Contains("allgather: bus bandwidth", text.Replace("</text>", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            ProcessResult image = await CliProcess.RunToolAsync("sim", "--ranks", "64", "--sizes", "1K,1M", "--plot", png);
+            Assert.True(image.ExitCode == 0, image.ToString());
+            byte[] bytes = await File.ReadAllBytesAsync(png);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        }
+        finally
+        {
+            File.Delete(svg);
+            File.Delete(png);
+        }
+    }
+
     [Theory]
+    [InlineData("--plot", "out.pdf")]
     [InlineData("--ranks", "0")]
     [InlineData("--switch", "pigeon")]
     [InlineData("--network", "wifi")]
