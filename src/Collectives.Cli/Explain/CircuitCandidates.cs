@@ -82,8 +82,7 @@ internal static class CircuitCandidates
             IReadOnlyList<BreakEven> flips = ReconfigurationBreakEven.Find(fabric, kind, bytes, algorithms, Reduce, options);
             breakEvens.Add($"# {SizeParser.Format(bytes)}: " + (flips.Count == 0
                 ? "the winner is the same for any reconfiguration time"
-                : string.Join("; ", flips.Select(f =>
-                    $"{SimulatedAlgorithmNames.Name(f.Below)} below {SimulatedFabric.Seconds(f.ReconfigurationSeconds)} of reconfiguration, {SimulatedAlgorithmNames.Name(f.Above)} above"))));
+                : string.Join("; ", flips.Select(f => f.Describe()))));
         }
         foreach (SimulationResult unavailable in simulator.Compare(kind, sizes[0], algorithms).Where(r => !r.IsAvailable))
         {

@@ -51,8 +51,7 @@ internal static class SimTable
             string where = $"# {CollectiveNames.Name(collective)} {SizeParser.Format(bytes)}: ";
             text.WriteLine(flips.Count == 0
                 ? where + "the fastest algorithm stays the same for any reconfiguration time from 1 ps to 1000 s"
-                : where + string.Join("; ", flips.Select(f =>
-                    $"{SimulatedAlgorithmNames.Name(f.Below)} below {SimulatedFabric.Seconds(f.ReconfigurationSeconds)} of reconfiguration, {SimulatedAlgorithmNames.Name(f.Above)} above")));
+                : where + string.Join("; ", flips.Select(f => f.Describe())));
         }
         return text.ToString();
     }
