@@ -18,6 +18,7 @@ internal static class CommandDispatcher
         new("store", "serve a rendezvous store for jobs whose ranks are started elsewhere", Store.StoreCommand.RunAsync),
         new("hosts", "emulate several hosts on this machine (network namespaces) and run a job's ranks on them", Hosts.HostsCommand.RunAsync),
         new("topo", "print the job's topology: hosts, placements, link classes (run it under a launcher, or --file)", Topo.TopoCommand.RunAsync),
+        new("sim", "predict collectives on simulated electrical, optical-circuit and hybrid fabrics of up to 65,536 ranks", Sim.SimCommand.RunAsync),
     ];
 
     public static Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -4,7 +4,9 @@ using Collectives.Cli.CommandLine;
 using Collectives.Connection;
 using Collectives.Cli.Perf;
 using Collectives.Kernels;
+using Collectives.Optical.Switches;
 using Collectives.Selection;
+using Collectives.Simulation;
 using Collectives.Topology;
 
 namespace Collectives.Cli.Explain;
@@ -25,10 +27,15 @@ internal static class ExplainCommand
     private static readonly FlagSpec TopologyFlag = new("topology", null, "PATH", "a topology file (collectives topo --json writes one)");
     private static readonly FlagSpec Intra = new("intra", null, "CLASS", "link class inside a host for --ranks/--hosts: shm, tcp, rdma, inprocess (default shm)");
     private static readonly FlagSpec Inter = new("inter", null, "CLASS", "link class between hosts for --hosts: tcp, rdma, optical, shm (default tcp)");
+    private static readonly FlagSpec Switch = new("switch", null, "NAME", "with --inter optical: the circuit switch, " +
+        string.Join(", ", OpticalSwitchPresets.All.Select(s => s.Name)) + " (default mems-ocs)");
+    private static readonly FlagSpec Degree = new("degree", null, "D", "with --inter optical: optical ports per host (default 4)");
+    private static readonly FlagSpec Reconfiguration = new("reconfiguration", null, "US", "with --inter optical: the switch's reconfiguration time in us instead of the preset's");
     private static readonly FlagSpec TuneFile = new("tune-file", null, "PATH", "cost profile written by collectives tune (default: COLLECTIVES_TUNE_FILE, else built-in defaults)");
     private static readonly FlagSpec Help = new("help", 'h', null, "print this help");
 
-    private static readonly IReadOnlyList<FlagSpec> Flags = [Collective, Sizes, DataTypeFlag, Ranks, Hosts, TopologyFlag, Intra, Inter, TuneFile, Help];
+    private static readonly IReadOnlyList<FlagSpec> Flags = [Collective, Sizes, DataTypeFlag, Ranks, Hosts, TopologyFlag, Intra, Inter, Switch, Degree,
+        Reconfiguration, TuneFile, Help];
 
     public static string Usage()
     {
@@ -52,6 +59,9 @@ internal static class ExplainCommand
         string? topologyFile = null;
         LinkClass intra = LinkClass.SharedMemory, inter = LinkClass.Tcp;
         string? tuneFile = Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile);
+        OpticalSwitchSpec device = OpticalSwitchPresets.MemsOcs;
+        int degree = FabricSpec.DefaultDegree;
+        double? reconfiguration = null;
         try
         {
             foreach (ParsedArgument arg in ArgumentReader.Read(args, Flags, "explain"))
@@ -107,6 +117,21 @@ internal static class ExplainCommand
                         inter = parsed;
                     }
                 }
+                else if (arg.Flag == Switch)
+                {
+                    device = OpticalSwitchPresets.Find(value) ?? throw new UsageException(
+                        $"unknown switch '{value}'; use {string.Join(", ", OpticalSwitchPresets.All.Select(s => s.Name))}.");
+                }
+                else if (arg.Flag == Degree)
+                {
+                    degree = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int d) && d is >= 1 and <= 64
+                        ? d : throw new UsageException("--degree needs a number between 1 and 64.");
+                }
+                else if (arg.Flag == Reconfiguration)
+                {
+                    reconfiguration = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double us) && double.IsFinite(us) && us >= 0
+                        ? us * 1e-6 : throw new UsageException("--reconfiguration needs a time in us, not negative.");
+                }
                 else if (arg.Flag == TuneFile)
                 {
                     tuneFile = value;
@@ -137,6 +162,10 @@ internal static class ExplainCommand
                 topology = communicator.Topology;
             }
             output.Write(Render(kind, type, sizes, topology, profile));
+            if (topology.InterHostClass == LinkClass.OpticalCircuit)
+            {
+                output.Write(CircuitCandidates.Render(kind, type, sizes, topology, profile, device, degree, reconfiguration));
+            }
             return ExitCodes.Success;
         }
         catch (UsageException e)

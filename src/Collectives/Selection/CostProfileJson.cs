@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Collectives.Json;
 using Collectives.Topology;
 
 namespace Collectives.Selection;
@@ -65,25 +66,7 @@ public static class CostProfileJson
     /// <exception cref="FormatException">The text is not a version-1 profile; the message names the field.</exception>
     public static CostProfile Parse(string text, string sourceName)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        if (text.Length > MaxLength)
-        {
-            throw new FormatException($"{sourceName}: a cost profile is at most {MaxLength} characters; this one has {text.Length}.");
-        }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8, CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{sourceName}: not valid JSON ({e.Message}).", e);
-        }
-        catch (ArgumentException e)
-        {
-            // Text with a lone UTF-16 surrogate cannot be transcoded to UTF-8 for the reader.
-            throw new FormatException($"{sourceName}: not valid text ({e.Message}).", e);
-        }
+        JsonDocument document = BoundedJson.Parse(text, sourceName, MaxLength, "a cost profile");
         using (document)
         {
             JsonElement root = document.RootElement;

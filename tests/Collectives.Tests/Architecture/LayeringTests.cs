@@ -4,7 +4,8 @@ namespace Collectives.Tests.Architecture;
 
 /// <summary>
 /// Keeps the layering of DESIGN.md: algorithms never name a concrete transport; transports never
-/// see algorithms, the selector or (later) the store; selection does no I/O; kernels stand alone.
+/// see algorithms, the selector or (later) the store; selection, the circuit model and the simulator do
+/// no I/O; kernels stand alone.
 /// Checked on the source, since a using directive or a type name is what a violation looks like.
 /// </summary>
 public sealed class LayeringTests
@@ -15,6 +16,10 @@ public sealed class LayeringTests
         { "Transport", ["Collectives.Algorithms", "Collectives.Selection", "Collectives.Operations", "Communicator"] },
         { "Selection", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File."] },
         { "Topology", ["System.IO", "System.Net", "Collectives.Transport", "Collectives.Bootstrap", "Environment.", "File.", "Directory."] },
+        { "Schedules", ["System.IO", "System.Net", "Collectives.Transport", "Collectives.Optical", "Collectives.Simulation", "Environment.", "File."] },
+        { "Optical", ["System.IO", "System.Net", "Collectives.Transport", "Collectives.Simulation", "Environment.", "File."] },
+        { "Simulation", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File.", "Directory."] },
+        { "Json", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File."] },
         { "Kernels", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection", "Communicator"] },
         { "Wire", ["Collectives.Transport", "Collectives.Algorithms", "Collectives.Selection"] },
     };
