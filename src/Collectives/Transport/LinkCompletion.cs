@@ -1,9 +1,9 @@
 using System.Threading.Tasks.Sources;
 
-namespace Collectives.Transport.SharedMemory;
+namespace Collectives.Transport;
 
 /// <summary>
-/// The reusable completion of a link's parked send or receive (after
+/// The reusable completion of a link's parked send or receive (shared memory, RDMA) (after
 /// <see cref="Threading.ReusableCompletion"/>): no allocation per wait, one awaiter per round.
 /// The link completes it exactly once per round, under its lock. Continuations run
 /// asynchronously: the progress thread must never run a rank's code inline.
