@@ -12,7 +12,7 @@ namespace Collectives.Transport.Rdma;
 /// </summary>
 /// <param name="IsAvailable">The transport can start with this provider.</param>
 /// <param name="IsHardware">The provider drives an RDMA NIC (verbs, efa) rather than emulating one over TCP or shared memory.</param>
-/// <param name="Description">The device ("provider tcp;ofi_rxm, fabric 127.0.0.1/32, domain lo"), or why it is unavailable.</param>
+/// <param name="Description">The provider and its fabrics ("provider tcp;ofi_rxm, fabrics 127.0.0.1/32 (lo), ..."), or why it is unavailable.</param>
 public sealed record RdmaAvailability(bool IsAvailable, bool IsHardware, string Description)
 {
     private static readonly ConcurrentDictionary<string, RdmaAvailability> Probed = new();
@@ -49,7 +49,8 @@ public sealed record RdmaAvailability(bool IsAvailable, bool IsHardware, string 
                 ? $"provider '{provider}' offers no device here"
                 : string.Create(CultureInfo.InvariantCulture, $"provider '{provider}': {devices[0]}: {Lacks(devices[0])}"));
         }
-        return new RdmaAvailability(true, usable.IsHardware, usable.ToString());
+        IEnumerable<string> fabrics = devices.Where(d => d.Provider == usable.Provider && Lacks(d) is null).Select(d => $"{d.Fabric} ({d.Domain})");
+        return new RdmaAvailability(true, usable.IsHardware, $"provider {usable.Provider}, fabrics {string.Join(", ", fabrics)}");
     }
 
     /// <summary>What the transport needs that <paramref name="device"/> lacks, or null.</summary>

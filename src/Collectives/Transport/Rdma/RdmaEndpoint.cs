@@ -108,11 +108,16 @@ internal sealed class RdmaEndpoint : IDisposable
     /// <summary>
     /// One poll of the completion queue, each completion handed to its link. Any thread may call it
     /// (a send checks for a peer's final message this way); one poller at a time keeps the batch
-    /// buffer private. Returns how many completions it handled.
+    /// buffer private, and <paramref name="waitForPoller"/> waits for the current one rather than
+    /// skip. Returns how many completions it handled.
     /// </summary>
-    public int ProgressOnce()
+    public int ProgressOnce(bool waitForPoller = false)
     {
-        if (!Monitor.TryEnter(_pollGate))
+        if (waitForPoller)
+        {
+            Monitor.Enter(_pollGate); // what the current poller finds is routed before this poll starts
+        }
+        else if (!Monitor.TryEnter(_pollGate))
         {
             return 0; // someone else is polling right now: what they find is routed the same way
         }
@@ -131,16 +136,16 @@ internal sealed class RdmaEndpoint : IDisposable
         }
     }
 
+    /// <summary>Retries posts that found no room, and says whether any link waits for something polling brings.</summary>
     public bool AnyLinkWaiting()
     {
+        bool waiting = false;
         foreach (RdmaPeerLink link in Volatile.Read(ref _snapshot))
         {
-            if (link.NeedsProgress)
-            {
-                return true;
-            }
+            link.RetryPendingPosts();
+            waiting |= link.NeedsProgress;
         }
-        return false;
+        return waiting;
     }
 
     public void CheckDeadlines(long now)

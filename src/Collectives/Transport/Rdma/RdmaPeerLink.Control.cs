@@ -105,6 +105,12 @@ internal sealed partial class RdmaPeerLink
                 $"rank {_key.LocalEndpoint} waited {timeout.TotalSeconds:0.###} s for rank {_key.PeerEndpoint} to {stage} " +
                 $"(communicator {_key.CommunicatorId:x16}), but it never did. Check that rank {_key.PeerEndpoint} runs and that both reach each other's fabric address."), e);
         }
+        catch (LinkAbortedException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The control connection went down under the handshake: the peer gave up or died, or the fabric failed.
+            throw new IOException(string.Create(CultureInfo.InvariantCulture,
+                $"rank {_key.LocalEndpoint} could not {stage} with rank {_key.PeerEndpoint} (communicator {_key.CommunicatorId:x16}): {e.Message}"), e);
+        }
         _ = ReadControlAsync();
     }
 

@@ -48,6 +48,7 @@ internal sealed partial class RdmaPeerLink
     private CancellationTokenRegistration _receiveCancellation;
     private long _lastArrival = long.MinValue / 2;
     private bool _finalArrived;
+    private bool _silenceNoted;
 
     public ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default)
     {
@@ -319,12 +320,19 @@ internal sealed partial class RdmaPeerLink
     private bool DrainedLocked(out Exception? error)
     {
         error = null;
-        if (_abort is { ByPeer: true } && (_finalArrived || Stopwatch.GetTimestamp() >= _drainDeadline))
+        if (_abort is not { ByPeer: true } abort || (!_finalArrived && Stopwatch.GetTimestamp() < _drainDeadline))
         {
-            error = AbortedLocked();
-            return true;
+            return false;
         }
-        return false;
+        if (!_finalArrived && !_silenceNoted)
+        {
+            // Only the control connection spoke (the peer died, or could not send its final message): say which fabric stayed silent.
+            _silenceNoted = true;
+            _abort = abort with { Reason = abort.Reason with { Message = string.Create(CultureInfo.InvariantCulture,
+                $"{abort.Reason.Message} (noticed on the control connection of rank {_key.LocalEndpoint}'s rdma link to rank {_key.PeerEndpoint}; {_endpoint.Description} reported no error)") } };
+        }
+        error = AbortedLocked();
+        return true;
     }
 
     private void FinishReceiveLocked(InboundFrame frame, Exception? error)
@@ -360,22 +368,6 @@ internal sealed partial class RdmaPeerLink
         }
         PostFrameReceiveLocked(slot);
         _freedMessages++;
-    }
-
-    private unsafe void PostFrameReceiveLocked(int slot)
-    {
-        _fabric.Receive(_receivePeer, _frameSlots.Pointer + (slot * SlotBytes), SlotBytes, _frameSlots.Region, FrameTag(Id), 0,
-            OperationContext.Encode(Id, OperationKind.FrameReceive, slot));
-        _framePosted[slot] = true;
-        _outstanding++;
-    }
-
-    private unsafe void PostControlReceiveLocked(int slot)
-    {
-        _fabric.Receive(_receivePeer, _controlSlots.Pointer + (slot * RdmaTuning.ControlSlotBytes), RdmaTuning.ControlSlotBytes,
-            _controlSlots.Region, ControlTag(Id), 0, OperationContext.Encode(Id, OperationKind.ControlReceive, slot));
-        _controlPosted[slot] = true;
-        _outstanding++;
     }
 
     /// <summary>A clear-to-send: the prefix (sequence = the frame's), then the target's remote address and key.</summary>

@@ -33,6 +33,9 @@ internal sealed partial class RdmaPeerLink
     /// <summary>Why the last send that finished on the caller's thread failed, for its caller (null when it succeeded).</summary>
     private Exception? _sendFailure;
 
+    /// <summary>The staging slot of the final message while it is on its way (-1: none or sent).</summary>
+    private int _finalSlot = -1;
+
     /// <summary>What the payload write reads from: pinned until the write completes, even when the send already failed.</summary>
     private bool _writeInFlight;
     private MemoryHandle _sendPin;
@@ -72,7 +75,7 @@ internal sealed partial class RdmaPeerLink
         // unless frames are flowing (a peer that sent within the window was alive after any abort).
         if (Stopwatch.GetTimestamp() - Volatile.Read(ref _lastArrival) > RecentArrivalTicks)
         {
-            _endpoint.ProgressOnce();
+            _endpoint.ProgressOnce(waitForPoller: true);
         }
         CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
             ? cancellationToken.UnsafeRegister(static state => ((RdmaPeerLink)state!).AbortForCancellation(), this)
@@ -232,10 +235,8 @@ internal sealed partial class RdmaPeerLink
             }
         }
         _sendRegion = region;
-        _fabric.Write(_peer, source, (nuint)length, region, remoteAddress, remoteKey, WriteToken.Encode(_remote.LinkId, _sendSequence),
-            OperationContext.Encode(Id, OperationKind.PayloadWrite, (int)(_sendSequence & 0xFFFFFF)));
-        _outstanding++;
         _writeInFlight = true;
+        PostPayloadLocked((nint)source, length, region, remoteAddress, remoteKey);
     }
 
     /// <summary>Unpins and unregisters what the payload write read from, once it no longer reads.</summary>
@@ -294,20 +295,6 @@ internal sealed partial class RdmaPeerLink
         _reportedRing = _ringFreed;
     }
 
-    private unsafe void PostFrameMessageLocked(int slot, int length)
-    {
-        _fabric.Send(_peer, _frameStaging.Pointer + (slot * SlotBytes), (nuint)length, _frameStaging.Region, FrameTag(_remote.LinkId),
-            OperationContext.Encode(Id, OperationKind.FrameSend, slot));
-        _outstanding++;
-    }
-
-    private unsafe void PostControlMessageLocked(int slot, int length)
-    {
-        _fabric.Send(_peer, _controlStaging.Pointer + (slot * RdmaTuning.ControlSlotBytes), (nuint)length, _controlStaging.Region,
-            ControlTag(_remote.LinkId), OperationContext.Encode(Id, OperationKind.ControlSend, slot));
-        _outstanding++;
-    }
-
     /// <summary>
     /// The final message: the abort reason, ordered after every frame this end sent, so the peer
     /// delivers those first. It uses the message slot every sender keeps back for it.
@@ -320,6 +307,7 @@ internal sealed partial class RdmaPeerLink
         }
         byte[] body = AbortFrame.Encode(reason);
         int slot = _freeFrameStaging.Pop();
+        _finalSlot = slot;
         Span<byte> message = _frameStaging.Span(slot * SlotBytes, SlotBytes);
         WritePrefixLocked(message, MessageKind.Final, _nextSend++);
         body.CopyTo(message[FrameOffset..]);

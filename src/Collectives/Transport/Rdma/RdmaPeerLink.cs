@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Collectives.Transport.Rdma.Native;
+using Collectives.Transport.Tcp;
 using Collectives.Wire;
 
 namespace Collectives.Transport.Rdma;
@@ -34,6 +35,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
     private const int HeaderedBytes = RdmaTuning.MessagePrefixBytes + FrameHeader.Size;
 
     private static readonly long RecentArrivalTicks = (long)(RdmaTuning.RecentArrivalWindow.TotalSeconds * Stopwatch.Frequency);
+    private static readonly long FinalMessageTicks = (long)(RdmaTuning.FinalMessageWait.TotalSeconds * Stopwatch.Frequency);
     private static readonly long DrainGraceTicks = (long)(RdmaTuning.PeerDrainGrace.TotalSeconds * Stopwatch.Frequency);
 
     private readonly RdmaEndpoint _endpoint;
@@ -109,7 +111,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
 
     /// <summary>Whether this link waits for something only polling brings (the progress thread then keeps polling).</summary>
     public bool NeedsProgress =>
-        Volatile.Read(ref _sendActive) || Volatile.Read(ref _receivePending) || Volatile.Read(ref _creditInFlight) ||
+        Volatile.Read(ref _sendActive) || Volatile.Read(ref _receivePending) || Volatile.Read(ref _creditInFlight) || HasPendingPosts ||
         !_warm.Task.IsCompleted || (Volatile.Read(ref _tearingDown) && !Volatile.Read(ref _released));
 
     public void Abort(AbortReason reason)
@@ -122,7 +124,24 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
         }
         if (first)
         {
+            AwaitFinalMessage();
             _control.Abort(reason);
+        }
+    }
+
+    /// <summary>
+    /// Polls until the final message has left (bounded): an abort then reaches the peer before
+    /// this end's caller can tell anyone, so a peer's next send meets it instead of a dead link.
+    /// </summary>
+    private void AwaitFinalMessage()
+    {
+        long deadline = Stopwatch.GetTimestamp() + FinalMessageTicks;
+        while (Volatile.Read(ref _finalSlot) >= 0 && Stopwatch.GetTimestamp() < deadline)
+        {
+            if (_endpoint.ProgressOnce(waitForPoller: true) == 0)
+            {
+                Thread.Yield();
+            }
         }
     }
 
@@ -167,7 +186,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
                             OnControlMessageLocked(index, (int)completion.Length);
                             break;
                         case OperationKind.FrameSend:
-                            _freeFrameStaging.Push(index);
+                            OnFrameSentLocked(index);
                             break;
                         case OperationKind.ControlSend:
                             OnControlSentLocked(index);
@@ -247,6 +266,20 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
             _tearingDown = true;
             ReleaseLocked();
         }
+    }
+
+    /// <summary>
+    /// Test hook: this end disappears as a killed process does. No final message, its control
+    /// connections dropped without a word; its peer learns only from the closed connection.
+    /// </summary>
+    internal void VanishForTest()
+    {
+        lock (_gate)
+        {
+            _abort ??= new AbortState(new AbortReason(AbortCode.Closed, -1, "this end vanished (test)"), ByPeer: false);
+            BeginTeardownLocked();
+        }
+        ((TcpPeerLink)_control).DropConnections();
     }
 
     /// <summary>"rank 0 could not post a write on its rdma link to rank 1 (rdma over tcp;ofi_rxm): [tcp;ofi_rxm] ...".</summary>
@@ -355,7 +388,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
                 _controlPosted[index] = false;
                 break;
             case OperationKind.FrameSend:
-                _freeFrameStaging.Push(index);
+                OnFrameSentLocked(index);
                 break;
             case OperationKind.ControlSend:
                 OnControlSentLocked(index);
@@ -380,12 +413,25 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
         }, text);
     }
 
+    private void OnFrameSentLocked(int slot)
+    {
+        _freeFrameStaging.Push(slot);
+        if (slot == _finalSlot)
+        {
+            Volatile.Write(ref _finalSlot, -1);
+        }
+    }
+
     /// <summary>Everything a completion or a release may have made possible: the waiting send, the parked receive, credits owed.</summary>
     private void AdvanceLocked()
     {
         if (_released)
         {
             return;
+        }
+        if (_pendingPosts.Count > 0)
+        {
+            FlushPendingPostsLocked();
         }
         if (_sendActive)
         {
@@ -433,6 +479,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
             return;
         }
         _tearingDown = true;
+        DropPendingPostsLocked();
         for (int slot = 0; slot < _framePosted.Length; slot++)
         {
             if (_framePosted[slot])

@@ -72,7 +72,7 @@ public sealed class RdmaTransport : ITransport
         FabricContext context;
         try
         {
-            context = FabricContext.Open(provider, _options.Domain ?? ChooseDevice(provider, _options.ControlAddress), RdmaTuning.PostTimeout);
+            context = FabricContext.Open(provider, _options.Domain ?? ChooseDevice(provider, _options.ControlAddress), RdmaTuning.PostAttempt);
         }
         catch (FabricException e)
         {
@@ -155,7 +155,6 @@ public sealed class RdmaTransport : ITransport
 
     public async ValueTask DisposeAsync()
     {
-        List<RdmaPeerLink> links;
         lock (_gate)
         {
             if (_disposed)
@@ -163,6 +162,24 @@ public sealed class RdmaTransport : ITransport
                 return;
             }
             _disposed = true;
+        }
+        await CloseLinksAsync().ConfigureAwait(false);
+        await _control.DisposeAsync().ConfigureAwait(false);
+        _endpoint?.Dispose();
+    }
+
+    /// <summary>
+    /// Closes every link and lets their teardown finish while the endpoint still runs (receives
+    /// come back cancelled, sends in flight complete, memory is freed once nothing uses it),
+    /// for at most <see cref="RdmaTuning.LinkDrainTimeout"/>. Closing the endpoint first would
+    /// leave providers holding buffers mid-operation; in one process the shm provider even reads
+    /// a closed peer endpoint's memory, so tests close every transport's links before any endpoint.
+    /// </summary>
+    internal async Task CloseLinksAsync()
+    {
+        List<RdmaPeerLink> links;
+        lock (_gate)
+        {
             links = [.. _links];
             _links.Clear();
         }
@@ -170,8 +187,11 @@ public sealed class RdmaTransport : ITransport
         {
             await link.DisposeAsync().ConfigureAwait(false);
         }
-        await _control.DisposeAsync().ConfigureAwait(false);
-        _endpoint?.Dispose();
+        long deadline = Environment.TickCount64 + (long)RdmaTuning.LinkDrainTimeout.TotalMilliseconds;
+        while (_endpoint is { } endpoint && endpoint.Links.Count > 0 && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

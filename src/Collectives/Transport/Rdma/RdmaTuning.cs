@@ -66,7 +66,16 @@ internal static class RdmaTuning
     /// control connection (TCP) may report the peer's close before the fabric delivers its last
     /// frames, which a peer that finished its part and closed must not lose.
     /// </summary>
-    public static readonly TimeSpan PeerDrainGrace = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan PeerDrainGrace = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long an abort waits for its final message to leave before it tells the control connection (and its caller).</summary>
+    public static readonly TimeSpan FinalMessageWait = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long closing the transport lets its links finish tearing down (cancelled receives coming
+    /// back, sends in flight completing) before it closes the endpoint under them.
+    /// </summary>
+    public static readonly TimeSpan LinkDrainTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// A send polls the completion queue first unless a frame arrived within this window, so a
@@ -75,9 +84,17 @@ internal static class RdmaTuning
     public static readonly TimeSpan RecentArrivalWindow = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// The shim's limit for one post that keeps meeting a full queue: tcp;ofi_rxm answers a send to
-    /// a vanished peer with -FI_EAGAIN forever, which then surfaces as an error this soon (the
-    /// control connection usually reports the death first).
+    /// How long one post may meet a full provider queue inside the shim (which polls meanwhile)
+    /// before it comes back to wait in the link's queue. Short, because the caller holds the
+    /// link's lock and the context's gate: tcp;ofi_rxm answers a send to a vanished peer with
+    /// -FI_EAGAIN forever, and nobody else may poll while it retries.
+    /// </summary>
+    public static readonly TimeSpan PostAttempt = TimeSpan.FromMicroseconds(200);
+
+    /// <summary>
+    /// How long a post may wait in the link's queue for room before the link fails with the
+    /// provider's words: far beyond a busy peer's pause, and the control connection usually
+    /// reports a dead peer first.
     /// </summary>
     public static readonly TimeSpan PostTimeout = TimeSpan.FromSeconds(10);
 
