@@ -62,8 +62,13 @@ internal sealed class RdmaTestJob : IAsyncDisposable
         return (links[0], links[1]);
     }
 
+    /// <summary>Every transport's links close before any endpoint does (see <see cref="RdmaTransport.CloseLinksAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (RdmaTransport transport in Transports)
+        {
+            await transport.CloseLinksAsync();
+        }
         foreach (RdmaTransport transport in Transports)
         {
             await transport.DisposeAsync();
