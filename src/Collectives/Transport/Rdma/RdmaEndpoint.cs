@@ -21,6 +21,7 @@ internal sealed class RdmaEndpoint : IDisposable
     private readonly RdmaProgressEngine _engine;
     private RdmaPeerLink[] _snapshot = [];
     private int _nextLinkId;
+    private int _callerPollers;
 
     public RdmaEndpoint(FabricContext context, int rank, RdmaTransportOptions options)
     {
@@ -137,6 +138,19 @@ internal sealed class RdmaEndpoint : IDisposable
     }
 
     /// <summary>Retries posts that found no room, and says whether any link waits for something polling brings.</summary>
+    /// <summary>Whether a waiting caller is polling right now (the progress thread then stays out of its way).</summary>
+    public bool CallerPolling => Volatile.Read(ref _callerPollers) > 0;
+
+    /// <summary>A waiting caller starts driving progress itself (see <see cref="RdmaTransportOptions.ReceiveSpin"/>).</summary>
+    public void EnterCallerPolling() => Interlocked.Increment(ref _callerPollers);
+
+    /// <summary>The caller stopped polling: the progress thread takes over at once if anything still waits.</summary>
+    public void ExitCallerPolling()
+    {
+        Interlocked.Decrement(ref _callerPollers);
+        _engine.Wake();
+    }
+
     public bool AnyLinkWaiting()
     {
         bool waiting = false;

@@ -44,6 +44,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
     private readonly IPeerLink _control;
     private readonly ulong _peer;
     private readonly ulong _receivePeer;
+    private readonly long _spinTicks;
     private readonly object _gate = new();
     private readonly RegisteredBuffer _frameSlots;
     private readonly RegisteredBuffer _controlSlots;
@@ -73,6 +74,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
         _control = control;
         _peer = peer;
         _receivePeer = (endpoint.Device.Features & FabricFeatures.DirectedReceive) != 0 ? peer : FabricStatus.AnyPeer;
+        _spinTicks = (long)(endpoint.Options.ReceiveSpin.TotalSeconds * Stopwatch.Frequency);
         Id = endpoint.NextLinkId();
         try
         {
@@ -224,6 +226,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
                 }
                 _landed[sequence % RdmaTuning.MessageSlots] = true;
                 _lastArrival = Stopwatch.GetTimestamp();
+                _arrivals++;
                 AdvanceLocked();
             }
             catch (FabricException e)

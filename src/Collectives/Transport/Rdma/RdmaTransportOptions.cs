@@ -40,6 +40,14 @@ public sealed record RdmaTransportOptions
     public long RingBytes { get; init; } = RdmaTuning.DefaultRingBytes;
 
     /// <summary>
+    /// How long a receive that finds no frame polls the completion queue itself before it parks
+    /// and leaves the waiting to the progress thread. A frame that arrives within it is handed
+    /// over on the caller's thread, with no wake-up of another (tens of microseconds each way);
+    /// zero always parks. See <see cref="RdmaTuning.DefaultReceiveSpin"/>.
+    /// </summary>
+    public TimeSpan ReceiveSpin { get; init; } = RdmaTuning.DefaultReceiveSpin;
+
+    /// <summary>
     /// Copy every large payload into the link's registered staging area before writing it, as
     /// providers that demand registered local buffers (verbs, efa) make the transport do; on
     /// tcp and shm it exercises that path in tests.
@@ -60,6 +68,10 @@ public sealed record RdmaTransportOptions
         {
             throw new ArgumentOutOfRangeException(nameof(RingBytes), RingBytes, string.Create(CultureInfo.InvariantCulture,
                 $"RdmaTransportOptions.RingBytes must be between {MinRingBytes} and {MaxRingBytes}; it is {RingBytes}."));
+        }
+        if (ReceiveSpin < TimeSpan.Zero || ReceiveSpin > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiveSpin), ReceiveSpin, "RdmaTransportOptions.ReceiveSpin must be between 0 and 1 s.");
         }
         ControlOptions.Validate();
     }

@@ -43,3 +43,9 @@ public sealed class RdmaStagedLinkConformanceTests : RdmaTcpLinkConformanceTests
     protected override RdmaTransportOptions Options { get; } =
         new() { Provider = RdmaProviders.Tcp, CopySendsThroughStaging = true, RingBytes = RdmaTransportOptions.MinRingBytes };
 }
+
+/// <summary>The contract again with no receive spin: every wait parks and the progress thread hands each frame over.</summary>
+public sealed class RdmaParkingLinkConformanceTests : RdmaTcpLinkConformanceTests
+{
+    protected override RdmaTransportOptions Options { get; } = new() { Provider = RdmaProviders.Tcp, ReceiveSpin = TimeSpan.Zero };
+}

@@ -74,10 +74,10 @@ internal static unsafe partial class FabricLibrary
         {
             return NativeLibrary.Load(FileName, assembly, searchPath);
         }
-        catch (DllNotFoundException e)
+        catch (DllNotFoundException)
         {
             _resolveFailure = besideFailure ?? string.Create(CultureInfo.InvariantCulture,
-                $"{FileName} is neither beside {AssemblyDirectory} nor on the library path ({e.Message.Split('\n')[0].Trim()})");
+                $"{FileName} is neither beside {AssemblyDirectory} nor on the library path");
             return 0;
         }
     }
