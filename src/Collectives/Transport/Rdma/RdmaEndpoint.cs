@@ -137,7 +137,6 @@ internal sealed class RdmaEndpoint : IDisposable
         }
     }
 
-    /// <summary>Retries posts that found no room, and says whether any link waits for something polling brings.</summary>
     /// <summary>Whether a waiting caller is polling right now (the progress thread then stays out of its way).</summary>
     public bool CallerPolling => Volatile.Read(ref _callerPollers) > 0;
 
@@ -151,15 +150,27 @@ internal sealed class RdmaEndpoint : IDisposable
         _engine.Wake();
     }
 
+    /// <summary>Retries posts that found no room, and says whether any link waits for something polling brings.</summary>
     public bool AnyLinkWaiting()
     {
-        bool waiting = false;
+        RetryPendingPosts();
+        foreach (RdmaPeerLink link in Volatile.Read(ref _snapshot))
+        {
+            if (link.NeedsProgress)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Every link retries the posts that found no room in the provider's queues.</summary>
+    public void RetryPendingPosts()
+    {
         foreach (RdmaPeerLink link in Volatile.Read(ref _snapshot))
         {
             link.RetryPendingPosts();
-            waiting |= link.NeedsProgress;
         }
-        return waiting;
     }
 
     public void CheckDeadlines(long now)

@@ -115,6 +115,7 @@ internal sealed partial class RdmaPeerLink
             {
                 int seen = Volatile.Read(ref _arrivals);
                 _endpoint.ProgressOnce();
+                _endpoint.RetryPendingPosts(); // the progress thread stands aside while a caller polls
                 if (Volatile.Read(ref _arrivals) == seen && seen == _spunArrivals)
                 {
                     continue;
