@@ -23,6 +23,26 @@ internal sealed class LinkCompletion<T> : IValueTaskSource<T>, IValueTaskSource
 
     public void SetException(Exception exception) => _core.SetException(exception);
 
+    /// <summary>
+    /// Ends the round with <paramref name="result"/>, or with <paramref name="error"/> when there
+    /// is one, after dropping the round's cancellation registration (without waiting for a
+    /// callback that may be running: it is the one aborting the link).
+    /// </summary>
+    public void Finish(ref CancellationTokenRegistration cancellation, T result, Exception? error)
+    {
+        CancellationTokenRegistration registration = cancellation;
+        cancellation = default;
+        registration.Unregister();
+        if (error is null)
+        {
+            _core.SetResult(result);
+        }
+        else
+        {
+            _core.SetException(error);
+        }
+    }
+
     T IValueTaskSource<T>.GetResult(short token) => _core.GetResult(token);
 
     void IValueTaskSource.GetResult(short token) => _core.GetResult(token);

@@ -143,25 +143,7 @@ internal sealed partial class RdmaPeerLink
         while (_pendingPosts.TryDequeue(out PendingPost post))
         {
             _outstanding--;
-            switch (post.Kind)
-            {
-                case OperationKind.FrameReceive:
-                    _framePosted[post.Slot] = false;
-                    break;
-                case OperationKind.ControlReceive:
-                    _controlPosted[post.Slot] = false;
-                    break;
-                case OperationKind.FrameSend:
-                    OnFrameSentLocked(post.Slot);
-                    break;
-                case OperationKind.ControlSend:
-                    OnControlSentLocked(post.Slot);
-                    break;
-                default:
-                    _writeInFlight = false;
-                    ReleaseSendSourceLocked();
-                    break;
-            }
+            SettleLocked(post.Kind, post.Slot);
         }
         Volatile.Write(ref _pendingPostCount, 0);
     }

@@ -400,17 +400,7 @@ internal sealed partial class RdmaPeerLink
     private void FinishReceiveLocked(InboundFrame frame, Exception? error)
     {
         Volatile.Write(ref _receivePending, false);
-        CancellationTokenRegistration registration = _receiveCancellation;
-        _receiveCancellation = default;
-        registration.Unregister();
-        if (error is null)
-        {
-            _receiveCompletion.SetResult(frame);
-        }
-        else
-        {
-            _receiveCompletion.SetException(error);
-        }
+        _receiveCompletion.Finish(ref _receiveCancellation, frame, error);
     }
 
     private void FreeLendLocked(int index)

@@ -57,10 +57,9 @@ internal sealed partial class RdmaPeerLink
 
     public ValueTask SendAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        if (payload.Length != header.PayloadLength)
+        if (FrameArguments.PayloadMismatch(header, payload.Length) is { } mismatch)
         {
-            return ValueTask.FromException(new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"The header announces {header.PayloadLength} payload bytes but the payload has {payload.Length}."), nameof(payload)));
+            return ValueTask.FromException(mismatch);
         }
         if (Volatile.Read(ref _abort) is not null)
         {
@@ -192,8 +191,6 @@ internal sealed partial class RdmaPeerLink
 
     private void OnPayloadWrittenLocked()
     {
-        _writeInFlight = false;
-        ReleaseSendSourceLocked();
         if (_sendActive && _sendPhase == SendPhase.Writing)
         {
             FinishSendLocked(null);
@@ -274,17 +271,7 @@ internal sealed partial class RdmaPeerLink
             return; // the caller is still inside SendAsync and reports the outcome itself
         }
         _sendAwaited = false;
-        CancellationTokenRegistration registration = _sendCancellation;
-        _sendCancellation = default;
-        registration.Unregister();
-        if (error is null)
-        {
-            _sendCompletion.SetResult(true);
-        }
-        else
-        {
-            _sendCompletion.SetException(error);
-        }
+        _sendCompletion.Finish(ref _sendCancellation, true, error);
     }
 
     /// <summary>Writes the prefix of an outgoing message, returning every credit this end owes the peer on it.</summary>

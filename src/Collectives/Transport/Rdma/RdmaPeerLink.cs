@@ -171,32 +171,22 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
             }
             try
             {
+                SettleLocked(kind, index);
                 if (completion.Status != 0)
                 {
-                    OnFailedLocked(kind, index, completion.Status, failureText);
+                    OnFailedLocked(kind, completion.Status, failureText);
                 }
-                else
+                else if (kind == OperationKind.FrameReceive)
                 {
-                    switch (kind)
-                    {
-                        case OperationKind.FrameReceive:
-                            _framePosted[index] = false;
-                            OnFrameMessageLocked(index, (int)completion.Length);
-                            break;
-                        case OperationKind.ControlReceive:
-                            _controlPosted[index] = false;
-                            OnControlMessageLocked(index, (int)completion.Length);
-                            break;
-                        case OperationKind.FrameSend:
-                            OnFrameSentLocked(index);
-                            break;
-                        case OperationKind.ControlSend:
-                            OnControlSentLocked(index);
-                            break;
-                        case OperationKind.PayloadWrite:
-                            OnPayloadWrittenLocked();
-                            break;
-                    }
+                    OnFrameMessageLocked(index, (int)completion.Length);
+                }
+                else if (kind == OperationKind.ControlReceive)
+                {
+                    OnControlMessageLocked(index, (int)completion.Length);
+                }
+                else if (kind == OperationKind.PayloadWrite)
+                {
+                    OnPayloadWrittenLocked();
                 }
                 AdvanceLocked();
             }
@@ -380,7 +370,12 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
     private void QueueControlAbort(AbortReason reason) =>
         ThreadPool.UnsafeQueueUserWorkItem(static state => state.Control.Abort(state.Reason), (Control: _control, Reason: reason), preferLocal: false);
 
-    private void OnFailedLocked(OperationKind kind, int index, int status, string? failureText)
+    /// <summary>
+    /// What every operation that ends (finished, failed, cancelled, or dropped before it was ever
+    /// posted) gives back, whatever its outcome: its receive slot, its staging slot, the source its
+    /// write read from.
+    /// </summary>
+    private void SettleLocked(OperationKind kind, int index)
     {
         switch (kind)
         {
@@ -396,11 +391,15 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
             case OperationKind.ControlSend:
                 OnControlSentLocked(index);
                 break;
-            case OperationKind.PayloadWrite:
+            default:
                 _writeInFlight = false;
                 ReleaseSendSourceLocked();
                 break;
         }
+    }
+
+    private void OnFailedLocked(OperationKind kind, int status, string? failureText)
+    {
         if (status == FabricStatus.Canceled && (_tearingDown || _abort is not null))
         {
             return;
