@@ -39,7 +39,7 @@ public sealed partial class Communicator
     /// <summary>
     /// Connects this process to the other ranks of the job <see cref="CommunicatorOptions.Job"/>
     /// describes. Every rank calls it; it returns once this rank has a link to every other.
-    /// Pairs on one host use shared memory, others TCP, unless the job forces transports.
+    /// Pairs on one host use shared memory, others RDMA where a NIC offers it, else TCP, unless the job forces transports.
     /// </summary>
     public static async Task<Communicator> ConnectAsync(CommunicatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -61,7 +61,7 @@ public sealed partial class Communicator
         string hostId = HostIdentity.Current(job.HostId);
         // Resolved once: the TCP transport binds it and the topology reports its interface.
         IPAddress tcpAddress = JobEnvironment.ResolveTcpAddress(job);
-        List<ITransport> transports = TransportCatalog.Create(job.Transports ?? TransportCatalog.DefaultOrder, job,
+        List<ITransport> transports = TransportCatalog.Create(job.Transports ?? TransportCatalog.DefaultOrder(job), job,
             forced: job.Transports is not null, tcpAddress);
         var links = new IPeerLink?[job.Size];
         IPeerLink?[][] extraChannels = Enumerable.Range(1, options.Channels - 1).Select(_ => new IPeerLink?[job.Size]).ToArray();

@@ -3,6 +3,7 @@ using Collectives.Bootstrap;
 using Collectives.Cli.Perf;
 using Collectives.Cli.Run;
 using Collectives.Kernels;
+using Collectives.Transport.Rdma;
 
 namespace Collectives.Cli.Check;
 
@@ -23,7 +24,7 @@ internal static class CheckCommand
         Checks every collective on this job's ranks against exact expected results.
           --max-bytes SIZE   largest size per collective (default 1M)
           --crash-rank R     rank R exits in the middle of a 64 MiB all-reduce (failure drill)
-          --print-transports every rank prints its host name and the transport to each peer
+          --print-transports every rank prints its host name, the transport to each peer, and whether rdma is available
         """;
 
     /// <summary>Exit code of the rank that --crash-rank stops, so the launcher's report is recognisable.</summary>
@@ -93,6 +94,7 @@ internal static class CheckCommand
             if (printTransports)
             {
                 output.WriteLine(TransportLine(communicator));
+                output.WriteLine(RdmaLine(communicator.Rank));
             }
             string transport = communicator.Size > 1 ? communicator.TransportTo((rank + 1) % communicator.Size)! : "none";
             long wrong = 0;
@@ -133,6 +135,12 @@ internal static class CheckCommand
             }
             return ExitCodes.Success;
         }
+        catch (Exception e) when (communicator is null && e is InvalidOperationException or ArgumentException or PlatformNotSupportedException or IOException)
+        {
+            // The job's transports could not start (an unavailable transport forced, an RDMA provider that does not open).
+            error.WriteLine($"collectives check: could not connect: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
         catch (Exception e) when (e is CollectiveException or JobEnvironmentException or AuthenticationException)
         {
             error.WriteLine($"collectives check: {e.GetType().Name}: {e.Message}");
@@ -152,6 +160,15 @@ internal static class CheckCommand
         $"transports: rank {communicator.Rank} on {System.Net.Dns.GetHostName()}: " +
         string.Join(' ', Enumerable.Range(0, communicator.Size).Where(peer => peer != communicator.Rank)
             .Select(peer => string.Create(CultureInfo.InvariantCulture, $"{peer}={communicator.TransportTo(peer)}")));
+
+    /// <summary>"rdma: rank 2: provider tcp: available: provider tcp;ofi_rxm, fabric ..." or "...: unavailable: why", whether or not the job uses it.</summary>
+    internal static string RdmaLine(int rank)
+    {
+        string provider = Environment.GetEnvironmentVariable(EnvironmentVariables.RdmaProvider) is { Length: > 0 } named
+            ? named.Trim().ToLowerInvariant()
+            : RdmaTransportOptions.DefaultProvider;
+        return $"rdma: rank {rank}: provider {provider}: {RdmaAvailability.Of(provider)}";
+    }
 
     /// <summary>Every rank sends its rank to the right and receives the left's, both in flight at once.</summary>
     private static async Task RingOfMessagesAsync(Communicator communicator, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Collectives.Cli.Perf;
 /// <summary>
 /// <c>collectives perf [collective] [flags]</c>: the nccl-tests-style benchmark. Three ways to run:
 /// started by a launcher, it is one rank of that job; with <c>--transport inprocess</c> its ranks
-/// are tasks in this process; with <c>--transport shm|tcp</c> it starts <c>--ranks</c> copies of
+/// are tasks in this process; with <c>--transport shm|tcp|rdma</c> it starts <c>--ranks</c> copies of
 /// itself as a local job. Exit code 0 when every checked element was right, 1 when any was wrong
 /// or a collective failed, 2 for bad flags.
 /// </summary>
@@ -98,6 +98,12 @@ internal static class PerfCommand
         catch (JobEnvironmentException e)
         {
             error.WriteLine($"collectives perf: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (Exception e) when (launched && communicator is null && e is InvalidOperationException or ArgumentException or PlatformNotSupportedException or IOException)
+        {
+            // The job's transports could not start (an unavailable transport forced, an RDMA provider that does not open).
+            error.WriteLine($"collectives perf: could not connect: {e.GetType().Name}: {e.Message}");
             return ExitCodes.Failure;
         }
         catch (OutOfMemoryException)

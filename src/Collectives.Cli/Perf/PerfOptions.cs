@@ -39,8 +39,8 @@ internal sealed record PerfOptions
     /// <summary>Ranks as tasks in this process (no launcher needed).</summary>
     public const string InProcessTransport = "inprocess";
 
-    /// <summary>Transports perf can use: in-process, or processes over shared memory or TCP.</summary>
-    public static IReadOnlyList<string> Transports { get; } = [InProcessTransport, "shm", "tcp"];
+    /// <summary>Transports perf can use: in-process, or processes over shared memory, TCP or RDMA (libfabric).</summary>
+    public static IReadOnlyList<string> Transports { get; } = [InProcessTransport, "shm", "tcp", "rdma"];
 
     public CollectiveKind Collective { get; init; } = CollectiveKind.AllReduce;
 

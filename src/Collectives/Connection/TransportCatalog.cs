@@ -2,6 +2,7 @@ using System.Net;
 using Collectives.Bootstrap;
 using Collectives.Transport;
 using Collectives.Transport.Faults;
+using Collectives.Transport.Rdma;
 using Collectives.Transport.SharedMemory;
 using Collectives.Transport.Tcp;
 
@@ -9,15 +10,25 @@ namespace Collectives.Connection;
 
 /// <summary>
 /// The transports a multi-process job can run, by name, in priority order: shared memory within
-/// a host first, TCP for everything else. The one place that names concrete transports for
-/// <see cref="Communicator.ConnectAsync"/> (the composition root inside the library).
+/// a host first, then RDMA where a real RDMA NIC is offered, TCP for everything else. The one
+/// place that names concrete transports for <see cref="Communicator.ConnectAsync"/> (the
+/// composition root inside the library).
 /// </summary>
 internal static class TransportCatalog
 {
-    /// <summary>Priority order when the job does not say (COLLECTIVES_TRANSPORTS).</summary>
-    public static IReadOnlyList<string> DefaultOrder { get; } = [SharedMemoryTransport.TransportName, "tcp"];
+    /// <summary>Every transport a job may name in COLLECTIVES_TRANSPORTS.</summary>
+    public static IReadOnlyList<string> Known { get; } = [SharedMemoryTransport.TransportName, RdmaTransport.TransportName, TcpTransport.TransportName];
 
-    public static IReadOnlyList<string> Known => DefaultOrder;
+    /// <summary>
+    /// Priority order when the job does not say (COLLECTIVES_TRANSPORTS). RDMA joins only when its
+    /// probe finds a real NIC (verbs, efa) for the job's provider: over libfabric's tcp or shm
+    /// providers it is slower than our own TCP and shared-memory transports, so it runs there only
+    /// when asked for (COLLECTIVES_TRANSPORTS=rdma, --transport rdma).
+    /// </summary>
+    public static IReadOnlyList<string> DefaultOrder(JobLaunchInfo job) =>
+        RdmaAvailability.Of(job.RdmaProvider ?? RdmaTransportOptions.DefaultProvider) is { IsAvailable: true, IsHardware: true }
+            ? [SharedMemoryTransport.TransportName, RdmaTransport.TransportName, TcpTransport.TransportName]
+            : [SharedMemoryTransport.TransportName, TcpTransport.TransportName];
 
     /// <summary>Creates the transports <paramref name="names"/> asks for; unknown or unavailable ones are errors that list the choices.</summary>
     /// <param name="tcpAddress">The address the TCP transport binds and publishes (<see cref="JobEnvironment.ResolveTcpAddress"/>, resolved once by the caller).</param>
@@ -39,8 +50,21 @@ internal static class TransportCatalog
                     }
                     transports.Add(new SharedMemoryTransport(SharedMemoryTransportOptions.ForLocalRanks(job.LocalSize, Environment.ProcessorCount)));
                     break;
-                case "tcp":
+                case TcpTransport.TransportName:
                     transports.Add(new TcpTransport(new TcpTransportOptions { BindAddress = tcpAddress }));
+                    break;
+                case RdmaTransport.TransportName:
+                    string provider = job.RdmaProvider ?? RdmaTransportOptions.DefaultProvider;
+                    if (!RdmaAvailability.Of(provider).IsAvailable)
+                    {
+                        if (forced)
+                        {
+                            throw new InvalidOperationException(
+                                $"Rank {job.Rank}: transport 'rdma' was asked for but is {RdmaAvailability.Of(provider)} ({EnvironmentVariables.RdmaProvider}={provider}).");
+                        }
+                        continue; // not forced: the next transport serves instead
+                    }
+                    transports.Add(new RdmaTransport(new RdmaTransportOptions { Provider = provider, ControlAddress = tcpAddress }));
                     break;
                 default:
                     throw new ArgumentException(

@@ -12,7 +12,7 @@ public sealed class LayeringTests
 {
     public static TheoryData<string, string[]> Rules() => new()
     {
-        { "Algorithms", ["Transport.InProcess", "InProcessLink", "InProcessFabric", "Selection", "Communicator"] },
+        { "Algorithms", ["Transport.InProcess", "InProcessLink", "InProcessFabric", "Transport.Rdma", "RdmaTransport", "Selection", "Communicator"] },
         { "Transport", ["Collectives.Algorithms", "Collectives.Selection", "Collectives.Operations", "Communicator"] },
         { "Selection", ["System.IO", "System.Net", "Collectives.Transport", "Environment.", "File."] },
         { "Topology", ["System.IO", "System.Net", "Collectives.Transport", "Collectives.Bootstrap", "Environment.", "File.", "Directory."] },
@@ -48,6 +48,40 @@ public sealed class LayeringTests
             }
         }
         Assert.True(violations.Count == 0, $"{folder} breaks the layering:\n" + string.Join('\n', violations));
+    }
+
+    /// <summary>
+    /// DESIGN.md: only the RDMA transport calls into native/. Nothing outside Transport/Rdma names
+    /// the shim's bindings, and inside it only Native/ declares imports or unmanaged calls.
+    /// </summary>
+    [Fact]
+    public void OnlyTheRdmaTransportCallsTheNativeShim()
+    {
+        string source = Path.Combine(RepositoryRoot(), "src");
+        string rdma = Path.Combine(source, "Collectives", "Transport", "Rdma");
+        string native = Path.Combine(rdma, "Native");
+        string[] bindings = ["Rdma.Native", "FabricLibrary", "FabricContext", "FabricEndpoint", "FabricFunctionTable", "collectives_fabric"];
+        string[] interop = ["LibraryImport", "DllImport", "NativeLibrary", "delegate* unmanaged"];
+        var violations = new List<string>();
+        string[] files = Directory.GetFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(files, f => f.StartsWith(native, StringComparison.Ordinal));
+        foreach (string file in files)
+        {
+            bool insideRdma = file.StartsWith(rdma + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            bool insideNative = file.StartsWith(native + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            string[] names = insideNative ? [] : insideRdma ? interop : bindings;
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string code = StripComment(lines[i]);
+                foreach (string name in names.Where(n => code.Contains(n, StringComparison.Ordinal)))
+                {
+                    violations.Add($"{Path.GetRelativePath(source, file)}:{i + 1} mentions {name}");
+                }
+            }
+        }
+        Assert.True(violations.Count == 0, "Native code is reached from outside the RDMA transport's bindings:\n" + string.Join('\n', violations));
     }
 
     private static string StripComment(string line)

@@ -50,8 +50,8 @@ public sealed partial class MultiHostTests
         Assert.DoesNotContain(named.Groups[1].Value, list.Output);
     }
 
-    /// <summary>Every rank's "transports:" line: shared memory to the ranks of its own host, TCP to every other.</summary>
-    private static void AssertTransportsFollowHosts(ProcessResult result, int[] ranksPerHost)
+    /// <summary>Every rank's "transports:" line: shared memory to the ranks of its own host, <paramref name="across"/> to every other.</summary>
+    private static void AssertTransportsFollowHosts(ProcessResult result, int[] ranksPerHost, string across = "tcp")
     {
         int[] hostOf = ranksPerHost.SelectMany((count, host) => Enumerable.Repeat(host, count)).ToArray();
         string[] hostNames = new string[ranksPerHost.Length];
@@ -63,7 +63,7 @@ public sealed partial class MultiHostTests
             hostNames[hostOf[rank]] ??= hostName;
             Assert.Equal(hostNames[hostOf[rank]], hostName);
             string expected = string.Join(' ', Enumerable.Range(0, hostOf.Length).Where(peer => peer != rank)
-                .Select(peer => $"{peer}={(hostOf[peer] == hostOf[rank] ? "shm" : "tcp")}"));
+                .Select(peer => $"{peer}={(hostOf[peer] == hostOf[rank] ? "shm" : across)}"));
             Assert.Equal(expected, line.Groups[2].Value.Trim());
         }
         Assert.Equal(hostNames.Length, hostNames.Distinct().Count());

@@ -1,3 +1,5 @@
+using Collectives.Tests.Transport.Rdma;
+
 namespace Collectives.Tests.MultiProcess;
 
 /// <summary>
@@ -33,8 +35,13 @@ public sealed class MultiProcessCollectiveTests
     [Theory]
     [InlineData("shm")]
     [InlineData("tcp")]
+    [InlineData("rdma")]
     public async Task APeerThatDiesMidCollectiveFailsTheOthersWithPeerLost(string transport)
     {
+        if (transport == "rdma")
+        {
+            RdmaTestJob.RequireProvider("tcp"); // libfabric's tcp provider here: the death must come through the rdma link
+        }
         // A long deadline: the others must learn of the death from the transport, not from their timers.
         ProcessResult result = await CliProcess.RunToolAsync("run", "-n", "3", "--transports", transport,
             "--env", "COLLECTIVES_TIMEOUT=300s", "--", CliProcess.Tool, "check", "--crash-rank", "1");

@@ -22,6 +22,8 @@ public static class EnvironmentVariables
     /// <summary>Faults to inject into every link, for tests (see <see cref="Collectives.Transport.Faults.FaultSpecParser"/>).</summary>
     public const string Faults = "COLLECTIVES_FAULTS";
     public const string TopologyFile = "COLLECTIVES_TOPOLOGY_FILE";
+    /// <summary>The libfabric provider of the rdma transport: verbs, efa, tcp, shm or auto (see <see cref="Collectives.Transport.Rdma.RdmaProviders"/>).</summary>
+    public const string RdmaProvider = "COLLECTIVES_RDMA_PROVIDER";
 
     // torchrun (torch.distributed.run). MASTER_PORT is torchrun's own store: never bind it.
     public const string TorchRank = "RANK";
@@ -61,7 +63,7 @@ public static class EnvironmentVariables
     /// <summary>Every variable above, in the order an error message lists those it found.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile, Channels, Faults, TopologyFile,
+        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile, Channels, Faults, TopologyFile, RdmaProvider,
         TorchRank, TorchWorldSize, TorchLocalRank, TorchLocalWorldSize, MasterAddr, MasterPort, TorchRunId,
         OmpiRank, OmpiSize, OmpiLocalRank, OmpiLocalSize, OmpiJobId, OmpiOrteJobId, PmixNamespace, OmpiLauncherUri,
         PmiRank, PmiSize, MpichLocalRank, MpichLocalSize,

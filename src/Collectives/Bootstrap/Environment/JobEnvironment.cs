@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Collectives.Transport.Faults;
+using Collectives.Transport.Rdma;
 
 namespace Collectives.Bootstrap;
 
@@ -72,6 +73,7 @@ public static class JobEnvironment
             TopologyFile = env.Get(EnvironmentVariables.TopologyFile),
             TuneFile = env.Get(EnvironmentVariables.TuneFile),
             Channels = ReadChannels(env),
+            RdmaProvider = ReadRdmaProvider(env),
             Source = placement.Source,
         };
     }
@@ -234,6 +236,19 @@ public static class JobEnvironment
             names.Add(name);
         }
         return names;
+    }
+
+    private static string? ReadRdmaProvider(EnvironmentReader env)
+    {
+        string? text = env.Get(EnvironmentVariables.RdmaProvider);
+        if (text is null)
+        {
+            return null;
+        }
+        string name = text.Trim().ToLowerInvariant();
+        return RdmaProviders.IsWellFormed(name) ? name : throw env.Fail(
+            $"{EnvironmentVariables.RdmaProvider}={text} is not a provider name.",
+            $"{EnvironmentVariables.RdmaProvider} as one of {RdmaProviders.Described}.");
     }
 
     private static TimeSpan? ReadTimeout(EnvironmentReader env)

@@ -71,6 +71,12 @@ public sealed record JobLaunchInfo
     /// </summary>
     public string? TopologyFile { get; init; }
 
+    /// <summary>
+    /// COLLECTIVES_RDMA_PROVIDER: the libfabric provider the rdma transport opens (verbs, efa, tcp,
+    /// shm, auto or a libfabric name); null takes auto.
+    /// </summary>
+    public string? RdmaProvider { get; init; }
+
     /// <summary>Which launcher's variables gave rank and size.</summary>
     public required LauncherConvention Source { get; init; }
 
@@ -83,7 +89,7 @@ public sealed record JobLaunchInfo
         builder.Append($"Rendezvous = {Rendezvous}, JobId = {JobId}, Secret = {(Secret is null ? "(none)" : "(set, hidden)")}, ");
         builder.Append($"HostId = {HostId}, Transports = {(Transports is null ? "" : string.Join(",", Transports))}, ");
         builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Faults = {Faults}, ");
-        builder.Append($"TopologyFile = {TopologyFile}, TuneFile = {TuneFile}, Channels = {Channels}, Source = {Source}");
+        builder.Append($"TopologyFile = {TopologyFile}, TuneFile = {TuneFile}, Channels = {Channels}, RdmaProvider = {RdmaProvider}, Source = {Source}");
         return true;
     }
 }

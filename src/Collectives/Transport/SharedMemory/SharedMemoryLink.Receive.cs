@@ -151,16 +151,6 @@ internal sealed partial class SharedMemoryLink
         {
             _in.SetWaiting(false);
         }
-        CancellationTokenRegistration registration = _receiveCancellation;
-        _receiveCancellation = default;
-        registration.Unregister();
-        if (error is null)
-        {
-            _receiveCompletion.SetResult(frame);
-        }
-        else
-        {
-            _receiveCompletion.SetException(error);
-        }
+        _receiveCompletion.Finish(ref _receiveCancellation, frame, error);
     }
 }

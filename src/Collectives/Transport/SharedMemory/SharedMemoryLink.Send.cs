@@ -28,10 +28,9 @@ internal sealed partial class SharedMemoryLink
 
     public ValueTask SendAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        if (payload.Length != header.PayloadLength)
+        if (FrameArguments.PayloadMismatch(header, payload.Length) is { } mismatch)
         {
-            return ValueTask.FromException(new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"The header announces {header.PayloadLength} payload bytes but the payload has {payload.Length}."), nameof(payload)));
+            return ValueTask.FromException(mismatch);
         }
         if (Volatile.Read(ref _closed) != 0 || _abortArea.IsRaised)
         {
@@ -162,16 +161,6 @@ internal sealed partial class SharedMemoryLink
             _out.SetWaiting(false);
         }
         _sendPayload = default;
-        CancellationTokenRegistration registration = _sendCancellation;
-        _sendCancellation = default;
-        registration.Unregister();
-        if (error is null)
-        {
-            _sendCompletion.SetResult(true);
-        }
-        else
-        {
-            _sendCompletion.SetException(error);
-        }
+        _sendCompletion.Finish(ref _sendCancellation, true, error);
     }
 }

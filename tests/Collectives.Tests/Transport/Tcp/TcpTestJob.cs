@@ -42,13 +42,8 @@ internal sealed class TcpTestJob : IAsyncDisposable
     }
 
     /// <summary>Connects the link between <paramref name="a"/> and <paramref name="b"/>, both ends at once.</summary>
-    public async Task<(IPeerLink A, IPeerLink B)> ConnectAsync(int a, int b, ulong communicatorId = 99)
-    {
-        Task<IPeerLink> first = Transports[a].ConnectAsync(new LinkKey(communicatorId, a, b), Addresses[b], CancellationToken.None).AsTask();
-        Task<IPeerLink> second = Transports[b].ConnectAsync(new LinkKey(communicatorId, b, a), Addresses[a], CancellationToken.None).AsTask();
-        IPeerLink[] links = await Task.WhenAll(first, second).WaitAsync(Guard);
-        return (links[0], links[1]);
-    }
+    public Task<(IPeerLink A, IPeerLink B)> ConnectAsync(int a, int b, ulong communicatorId = 99) =>
+        TransportPair.ConnectAsync(Transports, Addresses, a, b, communicatorId);
 
     public async ValueTask DisposeAsync()
     {

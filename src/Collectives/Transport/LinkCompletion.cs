@@ -1,9 +1,9 @@
 using System.Threading.Tasks.Sources;
 
-namespace Collectives.Transport.SharedMemory;
+namespace Collectives.Transport;
 
 /// <summary>
-/// The reusable completion of a link's parked send or receive (after
+/// The reusable completion of a link's parked send or receive (shared memory, RDMA) (after
 /// <see cref="Threading.ReusableCompletion"/>): no allocation per wait, one awaiter per round.
 /// The link completes it exactly once per round, under its lock. Continuations run
 /// asynchronously: the progress thread must never run a rank's code inline.
@@ -22,6 +22,26 @@ internal sealed class LinkCompletion<T> : IValueTaskSource<T>, IValueTaskSource
     public void SetResult(T result) => _core.SetResult(result);
 
     public void SetException(Exception exception) => _core.SetException(exception);
+
+    /// <summary>
+    /// Ends the round with <paramref name="result"/>, or with <paramref name="error"/> when there
+    /// is one, after dropping the round's cancellation registration (without waiting for a
+    /// callback that may be running: it is the one aborting the link).
+    /// </summary>
+    public void Finish(ref CancellationTokenRegistration cancellation, T result, Exception? error)
+    {
+        CancellationTokenRegistration registration = cancellation;
+        cancellation = default;
+        registration.Unregister();
+        if (error is null)
+        {
+            _core.SetResult(result);
+        }
+        else
+        {
+            _core.SetException(error);
+        }
+    }
 
     T IValueTaskSource<T>.GetResult(short token) => _core.GetResult(token);
 

@@ -1,0 +1,40 @@
+using System.Buffers.Binary;
+
+namespace Collectives.Transport.Rdma;
+
+/// <summary>
+/// The 32 bytes an RDMA link puts before every tagged message, little-endian:
+/// <code>
+///  0 kind u8   1 reserved u8   2 reserved u16   4 sequence u32 (frame messages; the frame's sequence for a clear-to-send)
+///  8 freed message slots u64   16 freed ring bytes u64   24 reserved u64
+/// </code>
+/// The two counters are cumulative credits the writer returns for the reader's sends: message
+/// slots it reposted and bytes of its receive ring it released. Every message carries them, so a
+/// reader takes the larger of what it knew and what it reads, in whatever order messages arrive.
+/// </summary>
+internal readonly record struct MessagePrefix(MessageKind Kind, uint Sequence, ulong FreedMessages, ulong FreedRingBytes)
+{
+    public void Write(Span<byte> destination)
+    {
+        destination[0] = (byte)Kind;
+        destination[1] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Sequence);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], FreedMessages);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], FreedRingBytes);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[24..], 0);
+    }
+
+    /// <summary>Reads a prefix; false when the message is too short or names no known kind.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> source, out MessagePrefix prefix)
+    {
+        prefix = default;
+        if (source.Length < RdmaTuning.MessagePrefixBytes || source[0] is < (byte)MessageKind.InlineFrame or > (byte)MessageKind.ClearToSend)
+        {
+            return false;
+        }
+        prefix = new MessagePrefix((MessageKind)source[0], BinaryPrimitives.ReadUInt32LittleEndian(source[4..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(source[8..]), BinaryPrimitives.ReadUInt64LittleEndian(source[16..]));
+        return true;
+    }
+}

@@ -1,0 +1,123 @@
+using Collectives.Kernels;
+using Collectives.Transport;
+using Collectives.Transport.Rdma;
+using Collectives.Wire;
+
+namespace Collectives.Tests.Transport.Rdma;
+
+/// <summary>What the rdma link promises beyond the common contract: frames that outlive their sender, rendezvous, registration reuse.</summary>
+public sealed class RdmaLinkBehaviourTests : IAsyncDisposable
+{
+    private readonly List<RdmaTestJob> _jobs = [];
+
+    private static FrameHeader Header(long sequence, int length) =>
+        new(FrameKind.Data, 99, 0, 0, sequence, new OperationFingerprint(CollectiveKind.Send, DataType.UInt8, ReduceOp.Sum, Algorithm.Direct, 0, length), 0, length);
+
+    private async Task<(IPeerLink A, IPeerLink B, RdmaTestJob Job)> PairAsync(string provider = RdmaProviders.Tcp)
+    {
+        RdmaTestJob job = await RdmaTestJob.StartAsync(new RdmaTransportOptions { Provider = provider });
+        _jobs.Add(job);
+        (IPeerLink a, IPeerLink b) = await job.ConnectAsync(0, 1);
+        return (a, b, job);
+    }
+
+    [Theory]
+    [InlineData(RdmaProviders.Tcp)]
+    [InlineData(RdmaProviders.Shm)]
+    public async Task FramesSentBeforeTheSenderClosesStillArrive(string provider)
+    {
+        (IPeerLink a, IPeerLink b, _) = await PairAsync(provider);
+        // An inline frame and a ring frame, both complete at the sender before the receiver looks;
+        // the sender closes at once, and its close must not overtake them.
+        int[] sizes = [100, 1 << 20];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            await a.SendAsync(Header(i, sizes[i]), Pattern(sizes[i], i)).AsTask().WaitAsync(RdmaTestJob.Guard);
+        }
+        await a.DisposeAsync();
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            using InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard);
+            Assert.Equal(i, frame.Header.Sequence);
+            Assert.True(frame.Payload.Span.SequenceEqual(Pattern(sizes[i], i)), $"frame {i} differs");
+        }
+        LinkAbortedException closed = await Assert.ThrowsAsync<LinkAbortedException>(() => b.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard));
+        Assert.Equal(AbortCode.Closed, closed.Reason.Code);
+        Assert.True(closed.RaisedByPeer);
+    }
+
+    [Fact]
+    public async Task FramesLargerThanHalfTheRingTakeTheRendezvousAndReuseItsRegistration()
+    {
+        (IPeerLink a, IPeerLink b, RdmaTestJob job) = await PairAsync();
+        int size = (int)(RdmaTuning.DefaultRingBytes / 2) + 4096;
+        Task sender = Task.Run(async () =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await a.SendAsync(Header(i, size), Pattern(size, i));
+            }
+        });
+        int registrations = -1;
+        for (int i = 0; i < 3; i++)
+        {
+            using InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard);
+            Assert.True(frame.Payload.Span.SequenceEqual(Pattern(size, i)), $"rendezvous frame {i} differs");
+            int now = job.Transports[1].Endpoint!.Registrations.Count;
+            Assert.True(registrations < 0 || now == registrations, $"frame {i} registered new memory ({registrations} -> {now} regions)");
+            registrations = now;
+        }
+        await sender.WaitAsync(RdmaTestJob.Guard);
+    }
+
+    [Fact]
+    public async Task APayloadInsideARegisteredBufferIsFoundByAddress()
+    {
+        (IPeerLink a, IPeerLink b, RdmaTestJob job) = await PairAsync();
+        int size = 256 << 10;
+        Task send = a.SendAsync(Header(0, size), Pattern(size, 1)).AsTask();
+        using InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard);
+        await send.WaitAsync(RdmaTestJob.Guard);
+        RegistrationMap map = job.Transports[1].Endpoint!.Registrations;
+        unsafe
+        {
+            using System.Buffers.MemoryHandle lent = frame.Payload.Pin();
+            Assert.NotNull(map.Find((byte*)lent.Pointer, size)); // a ring frame: forwarding it needs no copy and no new registration
+            Assert.Null(map.Find((byte*)lent.Pointer, long.MaxValue / 2));
+            byte[] managed = new byte[16];
+            fixed (byte* outside = managed)
+            {
+                Assert.Null(map.Find(outside, managed.Length));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task APeerThatVanishesFailsReceivesNamingTheProviderAndFailsSends()
+    {
+        (IPeerLink a, IPeerLink b, _) = await PairAsync();
+        Task<InboundFrame> pending = b.ReceiveAsync().AsTask();
+        ((RdmaPeerLink)a).VanishForTest();
+        LinkAbortedException lost = await Assert.ThrowsAsync<LinkAbortedException>(() => pending.WaitAsync(RdmaTestJob.Guard));
+        Assert.True(lost.RaisedByPeer);
+        Assert.Contains("endpoint 0", lost.Message);
+        Assert.Contains("tcp;ofi_rxm", lost.Message);
+        Assert.Contains("rank 1", lost.Message);
+        await Assert.ThrowsAsync<LinkAbortedException>(() => b.SendAsync(Header(0, 10), new byte[10]).AsTask().WaitAsync(RdmaTestJob.Guard));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (RdmaTestJob job in _jobs)
+        {
+            await job.DisposeAsync();
+        }
+    }
+
+    private static byte[] Pattern(int length, int seed)
+    {
+        byte[] bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,115 @@
+using Collectives.Transport.Rdma;
+
+namespace Collectives.Tests.Transport.Rdma;
+
+/// <summary>The rdma transport's hand-written formats: the address blob, the link hello, the message prefix, and the shared arithmetic.</summary>
+public sealed class RdmaWireFormatTests
+{
+    private static readonly RdmaAddress Sample = new("host-a", false, "tcp;ofi_rxm", "10.231.0.0/24", [1, 2, 3, 4, 5], [9, 8, 7]);
+
+    [Fact]
+    public void AddressRoundTrips()
+    {
+        Assert.True(RdmaAddress.TryDecode(Sample.Encode(), out RdmaAddress? decoded));
+        Assert.Equal(Sample.HostId, decoded!.HostId);
+        Assert.Equal(Sample.Provider, decoded.Provider);
+        Assert.Equal(Sample.Fabric, decoded.Fabric);
+        Assert.Equal(Sample.FabricAddress, decoded.FabricAddress);
+        Assert.Equal(Sample.ControlAddress, decoded.ControlAddress);
+        Assert.False(decoded.HostLocal);
+    }
+
+    [Fact]
+    public void EveryTruncationOrExtensionOfAnAddressIsRefused()
+    {
+        byte[] blob = Sample.Encode();
+        for (int length = 0; length < blob.Length; length++)
+        {
+            Assert.False(RdmaAddress.TryDecode(blob.AsSpan(0, length), out _), $"a {length}-byte prefix parsed");
+        }
+        Assert.False(RdmaAddress.TryDecode([.. blob, 0], out _));
+        byte[] badMagic = (byte[])blob.Clone();
+        badMagic[0] ^= 1;
+        Assert.False(RdmaAddress.TryDecode(badMagic, out _));
+        byte[] badFlag = (byte[])blob.Clone();
+        badFlag[5] = 2;
+        Assert.False(RdmaAddress.TryDecode(badFlag, out _));
+    }
+
+    [Fact]
+    public void RandomBytesNeverThrow()
+    {
+        var random = new Random(5);
+        byte[] blob = Sample.Encode();
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] mutated = (byte[])blob.Clone();
+            mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            RdmaAddress.TryDecode(mutated, out _);
+        }
+    }
+
+    [Fact]
+    public void HostLocalFabricsReachOnlyTheSameHost()
+    {
+        RdmaAddress shmA = Sample with { HostLocal = true, Provider = "shm", Fabric = "shm" };
+        RdmaAddress shmB = shmA with { HostId = "host-b" };
+        Assert.True(shmA.SharesFabricWith(shmA with { FabricAddress = [7] }));
+        Assert.False(shmA.SharesFabricWith(shmB));
+        Assert.True(Sample.SharesFabricWith(Sample with { HostId = "host-b" }));
+        Assert.False(Sample.SharesFabricWith(Sample with { Provider = "verbs;ofi_rxm" }));
+        Assert.False(Sample.SharesFabricWith(Sample with { Fabric = "10.9.0.0/24" }));
+    }
+
+    [Fact]
+    public void HelloRoundTripsAndRefusesWhatNoPeerSends()
+    {
+        var hello = new LinkHello(7, 32, 8192, 0x1000, 42, 8 << 20);
+        Assert.Equal(hello, LinkHello.TryDecode(hello.Encode(), out _));
+        Assert.Null(LinkHello.TryDecode((hello with { MessageSlots = 24 }).Encode(), out string slots));
+        Assert.Contains("24 message slots", slots);
+        Assert.Null(LinkHello.TryDecode((hello with { LinkId = 0 }).Encode(), out _));
+        Assert.Null(LinkHello.TryDecode((hello with { InlineLimit = 1 << 20 }).Encode(), out _));
+        Assert.Null(LinkHello.TryDecode((hello with { RingBytes = -1 }).Encode(), out _));
+        Assert.Null(LinkHello.TryDecode(hello.Encode().AsSpan(0, LinkHello.Size - 1), out _));
+    }
+
+    [Fact]
+    public void PrefixRoundTripsAndRefusesUnknownKinds()
+    {
+        var prefix = new MessagePrefix(MessageKind.RingFrame, 123456, 99, 1L << 40);
+        byte[] bytes = new byte[RdmaTuning.MessagePrefixBytes];
+        prefix.Write(bytes);
+        Assert.True(MessagePrefix.TryRead(bytes, out MessagePrefix read));
+        Assert.Equal(prefix, read);
+        bytes[0] = 0;
+        Assert.False(MessagePrefix.TryRead(bytes, out _));
+        bytes[0] = 7;
+        Assert.False(MessagePrefix.TryRead(bytes, out _));
+        Assert.False(MessagePrefix.TryRead(bytes.AsSpan(0, 31), out _));
+    }
+
+    [Fact]
+    public void RingAllocationNeverStraddlesTheEndAndCountsTheSkippedTail()
+    {
+        long head = 0;
+        Assert.Equal(0, RingAllocation.Allocate(ref head, 100, 60));
+        Assert.Equal(100, RingAllocation.Allocate(ref head, 100, 60)); // 60..100 skipped: starts over at the ring's beginning
+        Assert.Equal(160, head);
+        Assert.Equal(160, RingAllocation.Allocate(ref head, 100, 40)); // fits exactly up to the end
+        Assert.Equal(200, head);
+    }
+
+    [Fact]
+    public void TokensAndContextsCarryTheirFields()
+    {
+        ulong token = WriteToken.Encode(WriteToken.MaxLink, 4097);
+        Assert.Equal(WriteToken.MaxLink, WriteToken.Link(token));
+        Assert.Equal(1u, WriteToken.Sequence(token));
+        Assert.True(token <= uint.MaxValue, "a token must fit the 4 bytes of completion data verbs and efa carry");
+        ulong context = OperationContext.Encode(123, OperationKind.ControlSend, 77);
+        Assert.Equal(123u, OperationContext.Link(context));
+        Assert.Equal(OperationKind.ControlSend, OperationContext.Kind(context));
+        Assert.Equal(77, OperationContext.Index(context));
+    }
+}
