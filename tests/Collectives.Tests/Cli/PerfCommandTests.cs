@@ -122,7 +122,7 @@ public sealed class PerfCommandTests
 
     [Theory]
     [InlineData("-d", "nope")]
-    [InlineData("--transport", "rdma")]
+    [InlineData("--transport", "ucx")]
     [InlineData("-z")]
     public async Task BadFlagsExitWithTwoAndNameTheFlag(params string[] args)
     {

@@ -198,7 +198,7 @@ public sealed class PerfOptionsParserTests
     [InlineData("invalid value '5000' for --ranks", "--ranks", "5000")]
     [InlineData("invalid --algo 'warp': Algorithm override \"warp\": unknown algorithm 'warp'", "--algo", "warp")]
     [InlineData("invalid --algo 'alltoall=ring'", "--algo", "alltoall=ring")]
-    [InlineData("transport 'rdma' for --transport is not available to perf; available: inprocess, shm, tcp", "--transport", "rdma")]
+    [InlineData("transport 'ucx' for --transport is not available to perf; available: inprocess, shm, tcp, rdma", "--transport", "ucx")]
     [InlineData("invalid --chunk '32': CommunicatorOptions.ChunkBytes must be between 64 and", "--chunk", "32")]
     [InlineData("invalid size 'lots' for --chunk", "--chunk", "lots")]
     [InlineData("invalid timeout '0' for --timeout", "--timeout", "0")]

@@ -51,8 +51,8 @@ public sealed class MultiProcessCollectiveTests
         {
             string line = result.Error.Split('\n').FirstOrDefault(l => l.StartsWith($"[{survivor}] collectives check:", StringComparison.Ordinal))
                 ?? throw new Xunit.Sdk.XunitException($"rank {survivor} reported nothing.\n{result}");
-            Assert.Contains("PeerLostException", line);
-            Assert.Contains("endpoint 1", line);
+            Assert.True(line.Contains("PeerLostException", StringComparison.Ordinal) && line.Contains("endpoint 1", StringComparison.Ordinal),
+                $"rank {survivor} did not report losing endpoint 1: {line}");
         }
     }
 

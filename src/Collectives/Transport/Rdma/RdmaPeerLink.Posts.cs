@@ -126,7 +126,7 @@ internal sealed partial class RdmaPeerLink
                 if (Stopwatch.GetTimestamp() - _pendingSince > PostTimeoutTicks)
                 {
                     FailFromFabricLocked(string.Create(CultureInfo.InvariantCulture,
-                        $"post for {RdmaTuning.PostTimeout.TotalSeconds:0} s (the peer does not drain; is it alive?)"), _busyText);
+                        $"post for {RdmaTuning.PostTimeout.TotalSeconds:0} s (the peer does not drain; is it alive?)"), _busyText, peerLost: true);
                     DropPendingPostsLocked();
                 }
                 return;

@@ -211,7 +211,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
             {
                 if (status != 0)
                 {
-                    FailFromFabricLocked("receive a payload write", failureText ?? $"status {status}");
+                    FailFromFabricLocked("receive a payload write", failureText ?? $"status {status}", peerLost: true);
                     return;
                 }
                 _landed[sequence % RdmaTuning.MessageSlots] = true;
@@ -343,13 +343,18 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
     /// <summary>A fabric operation failed: the link is lost, with the provider's words.</summary>
     private void FailFromFabricLocked(FabricException e) => FailFromFabricLocked(e.Operation, e.FabricText);
 
-    private void FailFromFabricLocked(string operation, string fabricText)
+    /// <param name="peerLost">
+    /// True when an operation with the peer failed on the wire (a send, a write, a receive, a post
+    /// the peer never made room for): the link to the peer is lost, which the communicator reports as
+    /// a lost peer, as a closed socket is on tcp. False for failures of this end alone.
+    /// </param>
+    private void FailFromFabricLocked(string operation, string fabricText, bool peerLost = false)
     {
         if (_tearingDown || _abort is not null)
         {
             return; // cancelled posts and the like, after the link was given up
         }
-        var reason = new AbortReason(AbortCode.Failed, -1, Describe($"could not {operation}", fabricText));
+        var reason = new AbortReason(peerLost ? AbortCode.Closed : AbortCode.Failed, -1, Describe($"could not {operation}", fabricText));
         if (AbortLocked(reason))
         {
             QueueControlAbort(reason);
@@ -412,7 +417,7 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
             OperationKind.FrameSend => "send a frame message",
             OperationKind.ControlSend => "send a control message",
             _ => "write a frame's payload",
-        }, text);
+        }, text, peerLost: true);
     }
 
     private void OnFrameSentLocked(int slot)
