@@ -404,6 +404,35 @@ static double bench_rma(struct link *l, unsigned char *buf, collectives_fabric_m
     return now_s() - t0;
 }
 
+/* Both ranks write to each other at once, as the two ranks of a ring step do; the slower rank's
+ * time counts. On hosts where the CPU moves the bytes (tcp, shm), this is the ceiling of a
+ * 2-rank ring's per-direction bandwidth, which the one-way figure overstates when each core
+ * must also carry its own traffic. */
+static double bench_rma_both_ways(struct link *l, unsigned char *buf, collectives_fabric_mr_t *mr,
+                                  const collectives_fabric_mr_info_v1_t *peer_info, size_t size, uint32_t iters)
+{
+    memset(l->done, 0, sizeof l->done);
+    l->remote_count = 0;
+    sock_barrier(l);
+    double t0 = now_s();
+    uint32_t posted = 0;
+    while (posted < iters) {
+        while (posted < iters && posted - l->done[CTX_WRITE] < BENCH_WINDOW) {
+            CHECK(l, F->write(l->ep, l->peer, buf, size, mr, peer_info->remote_base, peer_info->key, posted & 0xff,
+                              COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
+            posted++;
+        }
+        if (posted < iters) {
+            pump(l, now_s() + WAIT_SECONDS, "write window (both ways)");
+        }
+    }
+    WAIT_UNTIL(l, l->done[CTX_WRITE] == iters && l->remote_count == iters);
+    double mine = now_s() - t0, theirs = 0;
+    sock_write(l, &mine, sizeof mine);
+    sock_read(l, &theirs, sizeof theirs);
+    return mine > theirs ? mine : theirs;
+}
+
 static double bench_send(struct link *l, unsigned char *buf, size_t size, uint32_t iters)
 {
     uint64_t ack = 0;
@@ -457,7 +486,7 @@ static int run_bench(struct link *l)
     sock_read(l, &peer_info, sizeof peer_info);
     if (l->rank == 0) {
         print_device(&l->dev);
-        printf("%10s %8s %16s %16s\n", "size", "iters", "rma_write GB/s", "send GB/s");
+        printf("%10s %8s %16s %16s %22s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s");
     }
     for (size_t size = 64u * 1024; size <= max_size; size *= 4) {
         uint32_t iters = (uint32_t)(BENCH_BYTES / size);
@@ -466,9 +495,11 @@ static int run_bench(struct link *l)
         double rma = bench_rma(l, buf, mr, &peer_info, size, iters);
         bench_send(l, buf, size, BENCH_MIN_ITERS);
         double send = bench_send(l, buf, size, iters);
+        bench_rma_both_ways(l, buf, mr, &peer_info, size, BENCH_MIN_ITERS);
+        double both = bench_rma_both_ways(l, buf, mr, &peer_info, size, iters);
         if (l->rank == 0) {
-            printf("%10zu %8u %16.2f %16.2f\n", size, iters, (double)size * iters / rma / 1e9,
-                   (double)size * iters / send / 1e9);
+            printf("%10zu %8u %16.2f %16.2f %22.2f\n", size, iters, (double)size * iters / rma / 1e9,
+                   (double)size * iters / send / 1e9, (double)size * iters / both / 1e9);
             fflush(stdout);
         }
     }

@@ -291,6 +291,10 @@ internal sealed class CollectiveContext
     /// <paramref name="receivePeer"/>, chunk by chunk, both directions in flight together (the
     /// pattern of every ring step). With <paramref name="reduce"/> the incoming chunk is reduced:
     /// <c>receive = local op incoming</c>; otherwise it is copied into <paramref name="receive"/>.
+    /// When chunk i has arrived and send i is already done, send i+1 goes out before chunk i is
+    /// folded in, so the link carries the next chunk while this rank reduces instead of idling
+    /// until the round ends (a link carries one send at a time, so it never waits for send i
+    /// there: that would only hold the reduction back).
     /// </summary>
     public async ValueTask SendReceiveAsync(int sendPeer, ReadOnlyMemory<byte> send, long sendOffset,
         int receivePeer, Memory<byte> receive, long receiveOffset, bool reduce = false, ReadOnlyMemory<byte> local = default)
@@ -298,23 +302,35 @@ internal sealed class CollectiveContext
         int sendChunks = ChunkCount(send.Length);
         int receiveChunks = ChunkCount(receive.Length);
         int rounds = Math.Max(sendChunks, receiveChunks);
+        // At the start of round i, sends 0..posted-1 are posted, and posted is min(i + 1, sendChunks).
+        int posted = 0;
+        ValueTask sending = PostChunk(ref posted);
+        bool lent = reduce || _direct[receivePeer] is null;
         for (int i = 0; i < rounds; i++)
         {
-            ValueTask sending = default;
-            if (i < sendChunks)
-            {
-                (int start, int length) = Chunk(send.Length, i);
-                sending = SendAsync(sendPeer, send.Slice(start, length), sendOffset + start);
-            }
             if (i < receiveChunks)
             {
                 (int start, int length) = Chunk(receive.Length, i);
                 try
                 {
-                    if (reduce)
+                    if (lent)
                     {
-                        await ReceiveReduceAsync(receivePeer, local.Slice(start, length), receive.Slice(start, length),
-                            receiveOffset + start).ConfigureAwait(false);
+                        using InboundFrame frame = await ReceiveCheckedAsync(receivePeer, receiveOffset + start, length).ConfigureAwait(false);
+                        if (posted == i + 1 && posted < sendChunks && sending.IsCompleted)
+                        {
+                            ValueTask finished = sending;
+                            sending = default;
+                            await finished.ConfigureAwait(false);
+                            sending = PostChunk(ref posted);
+                        }
+                        if (reduce)
+                        {
+                            ReductionKernels.Reduce(DataType, Op, local.Span.Slice(start, length), frame.Payload.Span, receive.Span.Slice(start, length));
+                        }
+                        else
+                        {
+                            BulkCopy.CopyStreaming(frame.Payload.Span, receive.Span.Slice(start, length));
+                        }
                     }
                     else
                     {
@@ -327,7 +343,24 @@ internal sealed class CollectiveContext
                     throw;
                 }
             }
-            await sending.ConfigureAwait(false);
+            if (posted == i + 1)
+            {
+                ValueTask finished = sending;
+                sending = default;
+                await finished.ConfigureAwait(false);
+                sending = PostChunk(ref posted);
+            }
+        }
+
+        ValueTask PostChunk(ref int next)
+        {
+            if (next >= sendChunks)
+            {
+                return default;
+            }
+            (int start, int length) = Chunk(send.Length, next);
+            next++;
+            return SendAsync(sendPeer, send.Slice(start, length), sendOffset + start);
         }
     }
 
