@@ -240,11 +240,24 @@ static int cf_enumerate(collectives_fabric_ctx_t *ctx, const char *provider, con
     return 0;
 }
 
+/* Posted receives the providers must hold: every link keeps 36 posted (managed side), and the
+   software providers' defaults (shm 1024, ofi_rxm 2048, which verbs and tcp use for RDM) capped
+   an endpoint at 28 and 56 links. They read these once, when libfabric first initialises, so
+   they are set before any fi_getinfo, and only where the user has not set them. */
+static void cf_raise_receive_queues(void)
+{
+    static const char *const names[] = {"FI_OFI_RXM_RX_SIZE", "FI_SHM_RX_SIZE"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        setenv(names[i], CF_RX_QUEUE_SIZE_TEXT, 0);
+    }
+}
+
 int cf_create(collectives_fabric_ctx_t **out)
 {
     if (out == NULL) {
         return -FI_EINVAL;
     }
+    cf_raise_receive_queues();
     collectives_fabric_ctx_t *ctx = calloc(1, sizeof *ctx);
     if (ctx == NULL) {
         *out = NULL;

@@ -33,10 +33,14 @@ static void cf_free_ep(collectives_fabric_ep_t *ep)
     if (ep->av != NULL) {
         cf_close_fid(&ep->av->fid);
     }
-    free(ep->ops);
+    for (uint32_t b = 0; b < ep->op_block_count; b++) {
+        free(ep->op_blocks[b]);
+    }
     free(ep->ready);
     free(ep);
 }
+
+static int cf_op_grow(collectives_fabric_ep_t *ep);
 
 int cf_ep_open(collectives_fabric_ctx_t *ctx, collectives_fabric_ep_t **out)
 {
@@ -52,17 +56,13 @@ int cf_ep_open(collectives_fabric_ctx_t *ctx, collectives_fabric_ep_t **out)
         return cf_fail(ctx, -FI_ENOMEM, "ep_open");
     }
     ep->ctx = ctx;
-    ep->ops = calloc(CF_MAX_PENDING_OPS, sizeof *ep->ops);
+    ep->free_op = -1;
     ep->ready = calloc(CF_INITIAL_READY, sizeof *ep->ready);
-    if (ep->ops == NULL || ep->ready == NULL) {
+    if (ep->ready == NULL || !cf_op_grow(ep)) {
         cf_free_ep(ep);
         return cf_fail(ctx, -FI_ENOMEM, "ep_open");
     }
     ep->ready_capacity = CF_INITIAL_READY;
-    for (int32_t i = 0; i < CF_MAX_PENDING_OPS; i++) {
-        ep->ops[i].next_free = i + 1 < CF_MAX_PENDING_OPS ? i + 1 : -1;
-    }
-    ep->free_op = 0;
 
     struct fi_cq_attr cq_attr = {
         .size = CF_CQ_SIZE,
@@ -161,8 +161,36 @@ int cf_ep_close(collectives_fabric_ep_t *ep)
     return rc != 0 ? cf_fail(ctx, rc, "fi_close(endpoint)") : 0;
 }
 
+struct cf_op *cf_op_at(collectives_fabric_ep_t *ep, int32_t index)
+{
+    return &ep->op_blocks[index / CF_OP_BLOCK][index % CF_OP_BLOCK];
+}
+
+/* One more block of free slots; 0 when the endpoint has all it may have or memory ran out. */
+static int cf_op_grow(collectives_fabric_ep_t *ep)
+{
+    if (ep->op_block_count == CF_MAX_OP_BLOCKS) {
+        return 0;
+    }
+    struct cf_op *block = calloc(CF_OP_BLOCK, sizeof *block);
+    if (block == NULL) {
+        return 0;
+    }
+    int32_t first = (int32_t)(ep->op_block_count * CF_OP_BLOCK);
+    for (int32_t i = 0; i < CF_OP_BLOCK; i++) {
+        block[i].index = first + i;
+        block[i].next_free = i + 1 < CF_OP_BLOCK ? first + i + 1 : ep->free_op;
+    }
+    ep->op_blocks[ep->op_block_count++] = block;
+    ep->free_op = first;
+    return 1;
+}
+
 int cf_op_acquire(collectives_fabric_ep_t *ep, uint64_t deadline_us, const char *call, struct cf_op **out)
 {
+    if (ep->free_op < 0) {
+        cf_op_grow(ep); /* when it cannot, wait below for a slot to come back */
+    }
     while (ep->free_op < 0) {
         int rc = cf_progress(ep);
         if (rc != 0) {
@@ -179,7 +207,7 @@ int cf_op_acquire(collectives_fabric_ep_t *ep, uint64_t deadline_us, const char 
         }
         sched_yield();
     }
-    struct cf_op *op = &ep->ops[ep->free_op];
+    struct cf_op *op = cf_op_at(ep, ep->free_op);
     ep->free_op = op->next_free;
     ep->pending_ops++;
     op->next_free = -1;
@@ -191,17 +219,19 @@ void cf_op_release(collectives_fabric_ep_t *ep, struct cf_op *op)
 {
     op->kind = CF_OP_FREE;
     op->next_free = ep->free_op;
-    ep->free_op = (int32_t)(op - ep->ops);
+    ep->free_op = op->index;
     ep->pending_ops--;
 }
 
 static struct cf_op *cf_op_of(collectives_fabric_ep_t *ep, void *op_context)
 {
     struct cf_op *op = op_context;
-    if (op == NULL || op < ep->ops || op >= ep->ops + CF_MAX_PENDING_OPS || op->kind == CF_OP_FREE) {
-        return NULL;
+    for (uint32_t b = 0; op != NULL && b < ep->op_block_count; b++) {
+        if (op >= ep->op_blocks[b] && op < ep->op_blocks[b] + CF_OP_BLOCK) {
+            return op->kind == CF_OP_FREE ? NULL : op;
+        }
     }
-    return op;
+    return NULL;
 }
 
 static int cf_ready_push(collectives_fabric_ep_t *ep, const collectives_fabric_completion_v1_t *c)

@@ -15,15 +15,24 @@
 enum {
     /* Text of one error; long enough for a provider name, a call and fi_cq_strerror's words. */
     CF_ERROR_LEN = 512,
-    /* Outstanding posts per endpoint; a post beyond it progresses until one finishes. */
-    CF_MAX_PENDING_OPS = 1024,
+    /* Operation slots are allocated in blocks of this many, on demand: every link keeps its
+       receives posted (36 each on the managed side), so one fixed block capped an endpoint at
+       28 links. Blocks never move, since the provider holds pointers into them. */
+    CF_OP_BLOCK = 1024,
+    /* Blocks at most: outstanding posts per endpoint; a post beyond them progresses until one finishes. */
+    CF_MAX_OP_BLOCKS = 64,
+    CF_MAX_PENDING_OPS = CF_OP_BLOCK * CF_MAX_OP_BLOCKS,
     /* CQ entries read per fi_cq_read call while progressing. */
     CF_CQ_BATCH = 16,
-    /* Provider CQ size: at least the posts we allow plus room for peers' remote writes. */
-    CF_CQ_SIZE = 4 * CF_MAX_PENDING_OPS,
+    /* Provider CQ size: room for a burst of completions between polls (posts, and peers'
+       remote writes); poll drains it into the growing ready ring. */
+    CF_CQ_SIZE = 4 * CF_OP_BLOCK,
     /* Completions buffered for poll() before growing; grows by doubling when peers outrun it. */
     CF_INITIAL_READY = 256,
 };
+/* Receive queue asked of the software providers (see cf_raise_receive_queues): 455 links of 36 receives. */
+#define CF_RX_QUEUE_SIZE_TEXT "16384"
+
 /* Cap for one post that keeps getting -FI_EAGAIN: long enough for a TCP reconnect, short enough
    that a vanished peer surfaces as an error instead of a hang. */
 #define CF_DEFAULT_POST_TIMEOUT_US (30ull * 1000 * 1000)
@@ -38,6 +47,7 @@ struct cf_op {
     uint64_t length;
     int32_t kind;               /* enum cf_op_kind */
     int32_t next_free;          /* free-list link, -1 ends it */
+    int32_t index;              /* this slot's index over all blocks */
 };
 
 struct collectives_fabric_ctx {
@@ -58,8 +68,9 @@ struct collectives_fabric_ep {
     struct fid_cq *cq;
     struct fid_av *av;
     uint32_t open_mrs;
-    struct cf_op *ops;          /* CF_MAX_PENDING_OPS slots */
-    int32_t free_op;            /* head of the free list, -1 when every slot is in use */
+    struct cf_op *op_blocks[CF_MAX_OP_BLOCKS]; /* CF_OP_BLOCK slots each; the first op_block_count are allocated */
+    uint32_t op_block_count;
+    int32_t free_op;            /* head of the free list (a slot index over all blocks), -1 when every slot is in use */
     uint32_t pending_ops;
     /* Completions read from the CQ but not yet returned by poll: a ring that grows. */
     collectives_fabric_completion_v1_t *ready;
@@ -87,6 +98,7 @@ int cf_progress(collectives_fabric_ep_t *ep);
 /* Takes an op slot, progressing until one is free or the post deadline passes. */
 int cf_op_acquire(collectives_fabric_ep_t *ep, uint64_t deadline_us, const char *call, struct cf_op **out);
 void cf_op_release(collectives_fabric_ep_t *ep, struct cf_op *op);
+struct cf_op *cf_op_at(collectives_fabric_ep_t *ep, int32_t index);
 
 /* Functions behind the v1 table, one file per concern. */
 int cf_create(collectives_fabric_ctx_t **out);

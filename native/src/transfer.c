@@ -181,8 +181,8 @@ int cf_cancel(collectives_fabric_ep_t *ep, uint64_t context)
     if (ep == NULL) {
         return -FI_EINVAL;
     }
-    for (int32_t i = 0; i < CF_MAX_PENDING_OPS; i++) {
-        struct cf_op *op = &ep->ops[i];
+    for (int32_t i = 0; i < (int32_t)(ep->op_block_count * CF_OP_BLOCK); i++) {
+        struct cf_op *op = cf_op_at(ep, i);
         if (op->kind != CF_OP_FREE && op->user_context == context) {
             ssize_t rc = fi_cancel(&ep->ep->fid, &op->fi_ctx);
             return rc == 0 ? 0 : cf_fail(ep->ctx, (int)rc, "fi_cancel(context %llu)", (unsigned long long)context);

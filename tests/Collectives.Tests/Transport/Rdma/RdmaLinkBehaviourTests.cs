@@ -46,6 +46,32 @@ public sealed class RdmaLinkBehaviourTests : IAsyncDisposable
         Assert.True(closed.RaisedByPeer);
     }
 
+    [Theory]
+    [InlineData(RdmaProviders.Tcp)]
+    [InlineData(RdmaProviders.Shm)]
+    public async Task AnEndpointCarriesMoreLinksThanOneBlockOfOperationSlots(string provider)
+    {
+        // Every link keeps its message and control receives posted: 72 links between two endpoints
+        // (a 73-rank all-to-all's worth from one rank) post more receives than the shim's first
+        // block of operation slots holds, so the pool must grow instead of failing the posts.
+        RdmaTestJob job = await RdmaTestJob.StartAsync(new RdmaTransportOptions { Provider = provider });
+        _jobs.Add(job);
+        const int Links = 72;
+        var pairs = new List<(IPeerLink A, IPeerLink B)>(Links);
+        for (int i = 0; i < Links; i++)
+        {
+            pairs.Add(await job.ConnectAsync(0, 1, communicatorId: 1000 + (ulong)i));
+        }
+        for (int i = 0; i < Links; i++)
+        {
+            int size = i % 2 == 0 ? 100 : 64 << 10;
+            Task send = pairs[i].A.SendAsync(Header(i, size), Pattern(size, i)).AsTask();
+            using InboundFrame frame = await pairs[i].B.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard);
+            await send.WaitAsync(RdmaTestJob.Guard);
+            Assert.True(frame.Payload.Span.SequenceEqual(Pattern(size, i)), $"link {i}: the frame differs");
+        }
+    }
+
     [Fact]
     public async Task FramesLargerThanHalfTheRingTakeTheRendezvousAndReuseItsRegistration()
     {

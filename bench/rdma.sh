@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The RDMA transport against its provider (issue 5's figure): per libfabric provider, the shim's
+# raw RMA-write bandwidth (fabric_pair_test --bench: one way, 16 writes in flight, and both ways
+# at once, as the two ranks of a ring step write) and `collectives perf allreduce --transport
+# rdma` busbw (2 ranks), same sizes, in the same run. RUNS passes, alternating; prints medians
+# and busbw / raw for both raw figures.
+#   bash bench/rdma.sh                        # RUNS=3, providers tcp,shm, 1M..64M
+#   RUNS=5 PROVIDERS=tcp bash bench/rdma.sh
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+RUNS=${RUNS:-3}
+PROVIDERS=${PROVIDERS:-tcp,shm}
+out="$(mktemp -d /tmp/collectives-rdma.XXXXXX)"
+cd "$root"
+dotnet build -c Release --nologo -v q src/Collectives.Cli/Collectives.Cli.csproj >/dev/null || exit 1
+C="$root/src/Collectives.Cli/bin/Release/net10.0/collectives"
+# The probe from native/'s own CMake tree (the managed build compiles only when the library's sources change).
+cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build native/build --target fabric_pair_test >/dev/null \
+  || { echo "rdma.sh: native/ did not build (apt-get install cmake libfabric-dev)" >&2; exit 1; }
+PAIR="$root/native/build/fabric_pair_test"
+
+echo "rdma.sh: $RUNS passes, providers $PROVIDERS; logs in $out" >&2
+for pass in $(seq 1 "$RUNS"); do
+  for provider in ${PROVIDERS//,/ }; do
+    domain=(); [[ $provider == tcp ]] && domain=(--domain lo)
+    echo "rdma.sh: pass $pass: $provider raw" >&2
+    "$PAIR" --provider "$provider" "${domain[@]}" --bench > "$out/$pass-$provider-raw.txt" 2>&1 || echo "rdma.sh: raw $provider exited $?" >&2
+    echo "rdma.sh: pass $pass: $provider all-reduce" >&2
+    COLLECTIVES_RDMA_PROVIDER=$provider "$C" perf allreduce --transport rdma -b 1M -e 64M -f 4 -n 200 -w 10 -B 512M --json \
+      > "$out/$pass-$provider-perf.txt" 2>&1 || echo "rdma.sh: perf $provider exited $?" >&2
+  done
+done
+
+python3 - "$out" "$RUNS" "$PROVIDERS" <<'PY'
+import json, statistics, sys, os
+out, runs, providers = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
+def raw(path):
+    rows = {}
+    for line in open(path):
+        f = line.split()
+        if len(f) == 5 and f[0].isdigit():
+            rows[int(f[0])] = (float(f[2]), float(f[4]))
+    return rows
+def perf(path):
+    lines = [l[4:] if l.startswith("[0] ") else l for l in open(path).read().splitlines()]
+    start = next(i for i, l in enumerate(lines) if l.startswith("{"))
+    return {r["size"]: r["out_of_place"]["busbw"] for r in json.loads("\n".join(lines[start:]))["results"]}
+print("# all-reduce float32 sum, 2 ranks, --transport rdma; raw = the shim's RMA write, 16 in flight; medians of %d passes (GB/s)" % runs)
+print("| provider | size | raw one way | raw both ways | all-reduce busbw | busbw / one way | busbw / both ways |")
+print("|---|---|---|---|---|---|---|")
+for provider in providers:
+    raws, perfs = [], []
+    for p in range(1, runs + 1):
+        try:
+            raws.append(raw(os.path.join(out, f"{p}-{provider}-raw.txt")))
+            perfs.append(perf(os.path.join(out, f"{p}-{provider}-perf.txt")))
+        except Exception as e:
+            print(f"# pass {p} {provider}: no result ({e})")
+    if not perfs:
+        continue
+    for size in sorted(perfs[0]):
+        one = statistics.median(r[size][0] for r in raws if size in r)
+        both = statistics.median(r[size][1] for r in raws if size in r)
+        bus = statistics.median(p[size] for p in perfs if size in p)
+        print(f"| {provider} | {size} | {one:.2f} | {both:.2f} | {bus:.2f} | {bus / one:.2f} | {bus / both:.2f} |")
+PY
