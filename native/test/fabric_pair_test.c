@@ -373,6 +373,23 @@ static void ack_send(struct link *l, uint64_t *ack)
     WAIT_UNTIL(l, l->done[CTX_ACK_SEND] == before + 1);
 }
 
+/* Posts iters writes of size bytes to the peer, BENCH_WINDOW in flight, returning once the last is posted. */
+static void post_writes(struct link *l, unsigned char *buf, collectives_fabric_mr_t *mr,
+                        const collectives_fabric_mr_info_v1_t *peer_info, size_t size, uint32_t iters, const char *what)
+{
+    uint32_t posted = 0;
+    while (posted < iters) {
+        while (posted < iters && posted - l->done[CTX_WRITE] < BENCH_WINDOW) {
+            CHECK(l, F->write(l->ep, l->peer, buf, size, mr, peer_info->remote_base, peer_info->key, posted & 0xff,
+                              COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
+            posted++;
+        }
+        if (posted < iters) {
+            pump(l, now_s() + WAIT_SECONDS, what);
+        }
+    }
+}
+
 static double bench_rma(struct link *l, unsigned char *buf, collectives_fabric_mr_t *mr,
                         const collectives_fabric_mr_info_v1_t *peer_info, size_t size, uint32_t iters)
 {
@@ -385,17 +402,7 @@ static double bench_rma(struct link *l, unsigned char *buf, collectives_fabric_m
     sock_barrier(l);
     double t0 = now_s();
     if (l->rank == 0) {
-        uint32_t posted = 0;
-        while (posted < iters) {
-            while (posted < iters && posted - l->done[CTX_WRITE] < BENCH_WINDOW) {
-                CHECK(l, F->write(l->ep, l->peer, buf, size, mr, peer_info->remote_base, peer_info->key, posted & 0xff,
-                                  COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
-                posted++;
-            }
-            if (posted < iters) {
-                pump(l, now_s() + WAIT_SECONDS, "write window");
-            }
-        }
+        post_writes(l, buf, mr, peer_info, size, iters, "write window");
         WAIT_UNTIL(l, l->done[CTX_WRITE] == iters && l->done[CTX_ACK_RECV] == 1);
     } else {
         WAIT_UNTIL(l, l->remote_count == iters);
@@ -415,17 +422,7 @@ static double bench_rma_both_ways(struct link *l, unsigned char *buf, collective
     l->remote_count = 0;
     sock_barrier(l);
     double t0 = now_s();
-    uint32_t posted = 0;
-    while (posted < iters) {
-        while (posted < iters && posted - l->done[CTX_WRITE] < BENCH_WINDOW) {
-            CHECK(l, F->write(l->ep, l->peer, buf, size, mr, peer_info->remote_base, peer_info->key, posted & 0xff,
-                              COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
-            posted++;
-        }
-        if (posted < iters) {
-            pump(l, now_s() + WAIT_SECONDS, "write window (both ways)");
-        }
-    }
+    post_writes(l, buf, mr, peer_info, size, iters, "write window (both ways)");
     WAIT_UNTIL(l, l->done[CTX_WRITE] == iters && l->remote_count == iters);
     double mine = now_s() - t0, theirs = 0;
     sock_write(l, &mine, sizeof mine);
