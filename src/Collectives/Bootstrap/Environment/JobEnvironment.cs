@@ -5,6 +5,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Collectives.Transport.Circuits;
 using Collectives.Transport.Faults;
 using Collectives.Transport.Rdma;
 
@@ -70,6 +71,7 @@ public static class JobEnvironment
             LogLevel = ReadLogLevel(env),
             TcpAddress = ReadTcpAddress(env) ?? (allLocal ? IPAddress.Loopback : null),
             Faults = ReadFaults(env),
+            Circuits = ReadCircuits(env),
             TopologyFile = env.Get(EnvironmentVariables.TopologyFile),
             TuneFile = env.Get(EnvironmentVariables.TuneFile),
             Channels = ReadChannels(env),
@@ -305,6 +307,18 @@ public static class JobEnvironment
             ? channels
             : throw env.Fail($"{EnvironmentVariables.Channels}={text} is not a channel count.",
                 string.Create(CultureInfo.InvariantCulture, $"{EnvironmentVariables.Channels} from 1 to {MaxChannels}, or unset for 1."));
+    }
+
+    private static CircuitSpec? ReadCircuits(EnvironmentReader env)
+    {
+        string? text = env.Get(EnvironmentVariables.Circuits);
+        if (text is null)
+        {
+            return null;
+        }
+        return CircuitSpecParser.TryParse(text, out CircuitSpec? spec, out string? problem) ? spec : throw env.Fail(
+            $"{EnvironmentVariables.Circuits}={text} is not a circuit spec: {problem}",
+            $"{EnvironmentVariables.Circuits} as {CircuitSpecParser.Syntax}.");
     }
 
     private static FaultSpec? ReadFaults(EnvironmentReader env)

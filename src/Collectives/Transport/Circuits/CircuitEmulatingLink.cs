@@ -1,0 +1,117 @@
+using System.Globalization;
+using Collectives.Wire;
+
+namespace Collectives.Transport.Circuits;
+
+/// <summary>
+/// A link decorator that makes a frame leave only when the emulated optical fabric would have
+/// carried it: after the switch's dark spell when the node must change configuration to reach
+/// the peer, and after the frame's bytes have crossed the route (a circuit of its own, or several
+/// relaying nodes) at the port's bandwidth. Receives are untouched: pacing the sender paces the pair.
+/// <para>
+/// Frames without payload (barriers, empty chunks) and abort frames pass at once and never change
+/// the circuits: a circuit switch serves bulk data, and such signalling rides the fabric's
+/// packet-switched control network in real deployments (and a barrier between timed loops must
+/// not move the circuits the loop is timed on).
+/// </para>
+/// <para>
+/// The real transport's own time overlaps the emulated wire, as a NIC copies the next frame
+/// while the last one is on the fibre: a frame that follows its predecessor at once starts where
+/// that one's wire time ended, less what the real send took (at most the frame's own wire time).
+/// It offers no <see cref="IDirectReceive"/> or remote memory access: everything takes the
+/// ordinary path, which every transport has.
+/// </para>
+/// </summary>
+public sealed class CircuitEmulatingLink : IPeerLink
+{
+    /// <summary>A sender back within this much of its link's free time counts as streaming, not as starting anew.</summary>
+    public const double BackToBackSlackSeconds = 20e-6;
+
+    private readonly IPeerLink _inner;
+    private readonly LinkKey _key;
+    private readonly EmulatedCircuitNode _node;
+    private readonly CircuitEmulation _emulation;
+    // Cancelled by Abort, so a frame waiting out a dark spell or its wire time notices the link went down at once.
+    // Never disposed: it has no timer, and a send racing a dispose must meet the link's abort, not an ObjectDisposedException.
+    private readonly CancellationTokenSource _aborted = new();
+    // One sender at a time per link (IPeerLink's contract), so these need no lock.
+    private double _wireFree = double.NegativeInfinity;
+    private double _lastRealSendSeconds;
+
+    public CircuitEmulatingLink(IPeerLink inner, LinkKey key, EmulatedCircuitNode node, CircuitEmulation emulation)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(emulation);
+        _inner = inner;
+        _key = key;
+        _node = node;
+        _emulation = emulation;
+    }
+
+    /// <summary>The link underneath (tests look at it).</summary>
+    public IPeerLink Inner => _inner;
+
+    public async ValueTask SendAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        if (header.Kind != FrameKind.Data || payload.IsEmpty)
+        {
+            await _inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        ICircuitClock clock = _emulation.Clock;
+        await PaceAsync(header, payload.Length, clock, cancellationToken).ConfigureAwait(false);
+        double started = clock.Now;
+        await _inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
+        _lastRealSendSeconds = clock.Now - started;
+    }
+
+    private async ValueTask PaceAsync(FrameHeader header, int bytes, ICircuitClock clock, CancellationToken cancellationToken)
+    {
+        double now = clock.Now;
+        bool newBurst = now > _wireFree + _lastRealSendSeconds + BackToBackSlackSeconds;
+        // Streaming: this frame's bytes follow the last one's, and the real send just made overlaps them (at most their own wire time).
+        double overlap = Math.Min(_lastRealSendSeconds, bytes / _emulation.Fabric.PortBandwidth);
+        double ready = newBurst ? now : Math.Max(_wireFree, now - overlap);
+        PacedFrame frame = _node.Reserve(_key.PeerEndpoint, bytes, ready, newBurst);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
+        try
+        {
+            await clock.WaitUntilAsync(frame.Finish, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Aborted meanwhile: the inner send fails with the abort's reason, which names what happened.
+            return;
+        }
+        catch (OperationCanceledException e)
+        {
+            // Cancelling a send aborts the link (IPeerLink's contract): a half-sent frame cannot be taken back.
+            string where = frame.WentDark && clock.Now < frame.DarkUntil
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"the emulated switch was dark ({(frame.DarkUntil - frame.DarkFrom) * 1e6:0.#} us to reach '{frame.Route.Configuration.Name}')")
+                : "its bytes crossed the emulated circuits";
+            string reason = string.Create(CultureInfo.InvariantCulture,
+                $"rank {_key.LocalEndpoint}: the send of {header.Fingerprint} #{header.Sequence} to rank {_key.PeerEndpoint} was cancelled while {where} (COLLECTIVES_CIRCUITS={_emulation.Spec})");
+            _inner.Abort(new AbortReason(AbortCode.Cancelled, _key.LocalEndpoint, reason));
+            throw new OperationCanceledException(reason, e, cancellationToken);
+        }
+        _wireFree = frame.Finish;
+    }
+
+    public ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default) => _inner.ReceiveAsync(cancellationToken);
+
+    public bool TryPeekHeader(out FrameHeader header) => _inner.TryPeekHeader(out header);
+
+    public void Abort(AbortReason reason)
+    {
+        _inner.Abort(reason);
+        _aborted.Cancel();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _inner.DisposeAsync().ConfigureAwait(false);
+        _aborted.Cancel();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+
+namespace Collectives.Transport.Circuits;
+
+/// <summary>
+/// Wakes paced frames on time without burning the machine's cores: one pacing thread keeps
+/// the pending wake-ups in deadline order, blocks (in whole milliseconds, all .NET offers) while
+/// the next is far off, and yields the core in a short loop only for the last stretch, where a
+/// blocking sleep would overshoot. Awaiters continue on the thread pool, never on the pacing
+/// thread. Task.Delay is no use here: on Linux it fires 3-7 ms late for a 1 ms wait.
+/// </summary>
+public sealed class SystemCircuitClock : ICircuitClock
+{
+    /// <summary>Thread.Sleep(n ms) wakes 50-150 µs late on Linux (timer slack plus wake-up); block only until this much before a deadline.</summary>
+    public const double WakeMarginSeconds = 200e-6;
+
+    /// <summary>Longest the idle pacing thread blocks before looking again: only a safety net, new wake-ups signal it.</summary>
+    private const int IdleWaitMilliseconds = 1000;
+
+    private static readonly double TicksToSeconds = 1.0 / Stopwatch.Frequency;
+
+    private readonly object _lock = new();
+    private readonly PriorityQueue<TaskCompletionSource, double> _pending = new();
+    private readonly AutoResetEvent _signal = new(false);
+    private Thread? _thread;
+
+    /// <summary>The one clock of a process: one pacing thread serves every emulated link.</summary>
+    public static SystemCircuitClock Shared { get; } = new();
+
+    public double Now => Stopwatch.GetTimestamp() * TicksToSeconds;
+
+    public ValueTask WaitUntilAsync(double time, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (time <= Now)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            _pending.Enqueue(wake, time);
+            if (_thread is null)
+            {
+                _thread = new Thread(Pace) { IsBackground = true, Name = "collectives circuit pacing" };
+                _thread.Start();
+            }
+        }
+        _signal.Set();
+        return cancellationToken.CanBeCanceled ? Cancellable(wake, cancellationToken) : new ValueTask(wake.Task);
+    }
+
+    // The pending entry stays queued after a cancellation; the pacing thread drops it when due (TrySetResult does nothing).
+    private static async ValueTask Cancellable(TaskCompletionSource wake, CancellationToken cancellationToken)
+    {
+        using CancellationTokenRegistration registration = cancellationToken.Register(
+            static state => ((TaskCompletionSource)state!).TrySetCanceled(), wake);
+        await wake.Task.ConfigureAwait(false);
+    }
+
+    private void Pace()
+    {
+        while (true)
+        {
+            double next;
+            lock (_lock)
+            {
+                double now = Now;
+                while (_pending.TryPeek(out TaskCompletionSource? due, out double time) && time <= now)
+                {
+                    _pending.Dequeue();
+                    due.TrySetResult();
+                }
+                next = _pending.TryPeek(out _, out double first) ? first : double.PositiveInfinity;
+            }
+            double remaining = next - Now;
+            if (double.IsPositiveInfinity(remaining))
+            {
+                _signal.WaitOne(IdleWaitMilliseconds);
+            }
+            else if (remaining > WakeMarginSeconds + 1e-3)
+            {
+                // Woken early when a nearer deadline arrives.
+                _signal.WaitOne((int)((remaining - WakeMarginSeconds) * 1000));
+            }
+            else if (remaining > 0)
+            {
+                Thread.Yield();
+            }
+        }
+    }
+}
