@@ -49,6 +49,8 @@ public sealed partial class Communicator
             "FromEnvironmentAsync, or build one with JobEnvironment.Parse.", nameof(options));
         AlgorithmOverrides overrides = options.Validate();
         job = job with { Circuits = options.Circuits ?? job.Circuits };
+        // The communicator reports the circuits it runs under, whichever way they were given.
+        options = options with { Circuits = job.Circuits };
         var credentials = JobCredentials.Create(job.JobId, job.Secret);
         Action<string> log = options.Log ?? (message => Console.Error.WriteLine(message));
         if (!credentials.IsAuthenticated && job.Rank == 0 && job.Size > 1)

@@ -15,10 +15,10 @@ namespace Collectives.Transport.Circuits;
 /// not move the circuits the loop is timed on).
 /// </para>
 /// <para>
-/// The real transport's own time overlaps the emulated wire, as a NIC copies the next frame
-/// while the last one is on the fibre: a frame that follows its predecessor at once starts where
-/// that one's wire time ended, less what the real send took (at most the frame's own wire time).
-/// It offers no <see cref="IDirectReceive"/> or remote memory access: everything takes the
+/// The real transport's own time overlaps the emulated wire, as a NIC's DMA does: a frame is
+/// handed over early by what the last real send took (never before its bytes start), so it
+/// lands about when its emulated bytes have crossed. A frame that follows its predecessor at
+/// once starts where that one's wire time ended. It offers no <see cref="IDirectReceive"/> or remote memory access: everything takes the
 /// ordinary path, which every transport has.
 /// </para>
 /// </summary>
@@ -69,15 +69,16 @@ public sealed class CircuitEmulatingLink : IPeerLink
     private async ValueTask PaceAsync(FrameHeader header, int bytes, ICircuitClock clock, CancellationToken cancellationToken)
     {
         double now = clock.Now;
-        bool newBurst = now > _wireFree + _lastRealSendSeconds + BackToBackSlackSeconds;
-        // Streaming: this frame's bytes follow the last one's, and the real send just made overlaps them (at most their own wire time).
-        double overlap = Math.Min(_lastRealSendSeconds, bytes / _emulation.Fabric.PortBandwidth);
-        double ready = newBurst ? now : Math.Max(_wireFree, now - overlap);
-        PacedFrame frame = _node.Reserve(_key.PeerEndpoint, bytes, ready, newBurst);
+        bool newBurst = now > _wireFree + BackToBackSlackSeconds;
+        PacedFrame frame = _node.Reserve(_key.PeerEndpoint, bytes, newBurst ? now : _wireFree, newBurst);
+        // The real transport's part (copying into the peer's ring, a socket write) overlaps the emulated wire, as a NIC's
+        // DMA does: hand the frame over that much before its bytes have crossed, so it lands when they have. The estimate is
+        // the last real send's time, at most this frame's own wire time.
+        double handOver = Math.Max(frame.Start, frame.Finish - _lastRealSendSeconds);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
         try
         {
-            await clock.WaitUntilAsync(frame.Finish, linked.Token).ConfigureAwait(false);
+            await clock.WaitUntilAsync(handOver, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

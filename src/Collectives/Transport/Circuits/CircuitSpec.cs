@@ -137,5 +137,12 @@ public sealed record CircuitSpec
         return text.ToString();
     }
 
-    private static string Micros(double seconds) => (seconds * 1e6).ToString("0.###", CultureInfo.InvariantCulture) + "us";
+    // Microseconds when they read back to the same double (the parser divides by 1e6), else exact seconds.
+    private static string Micros(double seconds)
+    {
+        string micros = (seconds * 1e6).ToString("R", CultureInfo.InvariantCulture);
+        return double.Parse(micros, CultureInfo.InvariantCulture) / 1e6 == seconds
+            ? micros + "us"
+            : seconds.ToString("R", CultureInfo.InvariantCulture) + "s";
+    }
 }

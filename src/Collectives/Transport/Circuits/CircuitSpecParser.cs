@@ -139,7 +139,7 @@ public static class CircuitSpecParser
     {
         string lower = value.ToLowerInvariant();
         // Longest suffixes first, so "gb/s" is not read as "b/s".
-        (string Suffix, double Scale)[] units = [("gb/s", 1e9), ("mb/s", 1e6), ("kb/s", 1e3), ("b/s", 1)];
+        (string Suffix, double Scale)[] units = [("tb/s", 1e12), ("gb/s", 1e9), ("mb/s", 1e6), ("kb/s", 1e3), ("b/s", 1)];
         foreach ((string suffix, double scale) in units)
         {
             if (lower.EndsWith(suffix, StringComparison.Ordinal))
@@ -166,22 +166,23 @@ public static class CircuitSpecParser
     private static double ParseDuration(string key, string value, double maxSeconds)
     {
         string lower = value.ToLowerInvariant();
-        (string number, double scale) = lower switch
+        // Divided, not multiplied: 0.5 / 1e6 is the double nearest 0.5e-6, so written times read back exactly.
+        (string number, double perSecond) = lower switch
         {
-            _ when lower.EndsWith("ns", StringComparison.Ordinal) => (lower[..^2], 1e-9),
-            _ when lower.EndsWith("us", StringComparison.Ordinal) => (lower[..^2], 1e-6),
-            _ when lower.EndsWith("ms", StringComparison.Ordinal) => (lower[..^2], 1e-3),
+            _ when lower.EndsWith("ns", StringComparison.Ordinal) => (lower[..^2], 1e9),
+            _ when lower.EndsWith("us", StringComparison.Ordinal) => (lower[..^2], 1e6),
+            _ when lower.EndsWith("ms", StringComparison.Ordinal) => (lower[..^2], 1e3),
             _ when lower.EndsWith('s') => (lower[..^1], 1.0),
             _ => ("", 0.0),
         };
         if (number.Length is 0 or > MaxNumberLength ||
             !double.TryParse(number, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double amount) ||
-            !double.IsFinite(amount) || amount * scale > maxSeconds)
+            !double.IsFinite(amount) || amount / perSecond > maxSeconds)
         {
             throw Error(string.Create(CultureInfo.InvariantCulture,
                 $"{key}={value} is not a duration such as 0us, 500ns, 50us or 2ms of at most {maxSeconds} s"));
         }
-        return amount * scale;
+        return amount / perSecond;
     }
 
     private static string ReadFile(string path)

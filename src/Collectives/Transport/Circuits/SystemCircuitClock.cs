@@ -11,8 +11,8 @@ namespace Collectives.Transport.Circuits;
 /// </summary>
 public sealed class SystemCircuitClock : ICircuitClock
 {
-    /// <summary>Thread.Sleep(n ms) wakes 50-150 µs late on Linux (timer slack plus wake-up); block only until this much before a deadline.</summary>
-    public const double WakeMarginSeconds = 200e-6;
+    /// <summary>A blocking wait of n ms wakes 50-100 µs late on Linux (timer slack plus wake-up); block only until this much before a deadline.</summary>
+    public const double WakeMarginSeconds = 150e-6;
 
     /// <summary>Longest the idle pacing thread blocks before looking again: only a safety net, new wake-ups signal it.</summary>
     private const int IdleWaitMilliseconds = 1000;
