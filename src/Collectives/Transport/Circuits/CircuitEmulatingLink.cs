@@ -15,11 +15,12 @@ namespace Collectives.Transport.Circuits;
 /// not move the circuits the loop is timed on).
 /// </para>
 /// <para>
-/// The real transport's own time overlaps the emulated wire, as a NIC's DMA does: a frame is
-/// handed over early by what the last real send took (never before its bytes start), so it
-/// lands about when its emulated bytes have crossed. A frame that follows its predecessor at
-/// once starts where that one's wire time ended. It offers no <see cref="IDirectReceive"/> or remote memory access: everything takes the
-/// ordinary path, which every transport has.
+/// Handing a frame over has costs of its own (the real transport's copy, waking on a busy
+/// machine); they overlap the emulated wire, as a NIC's DMA does: a frame is handed over early by
+/// what handing the last one over took (never before its bytes start), so it lands about when its
+/// emulated bytes have crossed. A frame that follows its predecessor at once starts where that
+/// one's wire time ended. It offers no <see cref="IDirectReceive"/> or remote memory access:
+/// everything takes the ordinary path, which every transport has.
 /// </para>
 /// </summary>
 public sealed class CircuitEmulatingLink : IPeerLink
@@ -36,7 +37,9 @@ public sealed class CircuitEmulatingLink : IPeerLink
     private readonly CancellationTokenSource _aborted = new();
     // One sender at a time per link (IPeerLink's contract), so these need no lock.
     private double _wireFree = double.NegativeInfinity;
-    private double _lastRealSendSeconds;
+    // What handing the last frame over took beyond its emulated time: waking late plus the real send.
+    private double _lastHandOverSeconds;
+    private double _lateSeconds;
 
     public CircuitEmulatingLink(IPeerLink inner, LinkKey key, EmulatedCircuitNode node, CircuitEmulation emulation)
     {
@@ -63,7 +66,7 @@ public sealed class CircuitEmulatingLink : IPeerLink
         await PaceAsync(header, payload.Length, clock, cancellationToken).ConfigureAwait(false);
         double started = clock.Now;
         await _inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
-        _lastRealSendSeconds = clock.Now - started;
+        _lastHandOverSeconds = _lateSeconds + (clock.Now - started);
     }
 
     private async ValueTask PaceAsync(FrameHeader header, int bytes, ICircuitClock clock, CancellationToken cancellationToken)
@@ -71,10 +74,11 @@ public sealed class CircuitEmulatingLink : IPeerLink
         double now = clock.Now;
         bool newBurst = now > _wireFree + BackToBackSlackSeconds;
         PacedFrame frame = _node.Reserve(_key.PeerEndpoint, bytes, newBurst ? now : _wireFree, newBurst);
-        // The real transport's part (copying into the peer's ring, a socket write) overlaps the emulated wire, as a NIC's
-        // DMA does: hand the frame over that much before its bytes have crossed, so it lands when they have. The estimate is
-        // the last real send's time, at most this frame's own wire time.
-        double handOver = Math.Max(frame.Start, frame.Finish - _lastRealSendSeconds);
+        // Handing the frame over costs time the emulated fabric does not have: the real transport's part (copying into the
+        // peer's ring, a socket write) and this end waking late on a busy machine. Both overlap the emulated wire, as a NIC's
+        // DMA does: the frame is handed over that much (as the last frame measured it) before its bytes have crossed, so it
+        // lands about when they have; never before its bytes start.
+        double handOver = Math.Max(frame.Start, frame.Finish - _lastHandOverSeconds);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
         try
         {
@@ -98,6 +102,7 @@ public sealed class CircuitEmulatingLink : IPeerLink
             throw new OperationCanceledException(reason, e, cancellationToken);
         }
         _wireFree = frame.Finish;
+        _lateSeconds = Math.Max(0, clock.Now - handOver);
     }
 
     public ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default) => _inner.ReceiveAsync(cancellationToken);

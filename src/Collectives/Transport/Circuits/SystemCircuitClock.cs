@@ -4,15 +4,19 @@ namespace Collectives.Transport.Circuits;
 
 /// <summary>
 /// Wakes paced frames on time without burning the machine's cores: one pacing thread keeps
-/// the pending wake-ups in deadline order, blocks (in whole milliseconds, all .NET offers) while
-/// the next is far off, and yields the core in a short loop only for the last stretch, where a
-/// blocking sleep would overshoot. Awaiters continue on the thread pool, never on the pacing
-/// thread. Task.Delay is no use here: on Linux it fires 3-7 ms late for a 1 ms wait.
+/// the pending wake-ups in deadline order, sleeps in 1 ms slices (all .NET offers without native
+/// code) while the next is far off, and yields the core in a loop only for the last stretch
+/// (under about a millisecond), where a sleep would overshoot. Awaiters continue on the thread
+/// pool, never on the pacing thread. Task.Delay and timed event waits are no use here: on this
+/// Linux they wake 1-7 ms late for a 1 ms wait, where Thread.Sleep(1) takes 1.05-1.1 ms.
 /// </summary>
 public sealed class SystemCircuitClock : ICircuitClock
 {
     /// <summary>A blocking wait of n ms wakes 50-100 µs late on Linux (timer slack plus wake-up); block only until this much before a deadline.</summary>
     public const double WakeMarginSeconds = 150e-6;
+
+    /// <summary>What one Thread.Sleep(1) takes, about: the pacing thread sleeps while a deadline is further off than this plus the margin.</summary>
+    private const double SleepSliceSeconds = 1.1e-3;
 
     /// <summary>Longest the idle pacing thread blocks before looking again: only a safety net, new wake-ups signal it.</summary>
     private const int IdleWaitMilliseconds = 1000;
@@ -76,12 +80,14 @@ public sealed class SystemCircuitClock : ICircuitClock
             double remaining = next - Now;
             if (double.IsPositiveInfinity(remaining))
             {
+                // Nothing to pace: block until a wait arrives (signalled, so this wait's own precision does not matter).
                 _signal.WaitOne(IdleWaitMilliseconds);
             }
-            else if (remaining > WakeMarginSeconds + 1e-3)
+            else if (remaining > WakeMarginSeconds + SleepSliceSeconds)
             {
-                // Woken early when a nearer deadline arrives.
-                _signal.WaitOne((int)((remaining - WakeMarginSeconds) * 1000));
+                // Thread.Sleep is the precise one (an event's timed wait wakes 1-3 ms late here); slices of one
+                // millisecond notice a nearer deadline that arrives meanwhile.
+                Thread.Sleep(1);
             }
             else if (remaining > 0)
             {
