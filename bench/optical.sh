@@ -9,7 +9,9 @@
 # prediction, and measured/predicted, flagged outside [1/1.25, 1.25] (the issue's target from 1 MiB).
 #   bash bench/optical.sh                       # RUNS=3, BW=250MB/s
 #   RUNS=1 BW=1GB/s RECONFIGS="0us 1ms" bash bench/optical.sh
-# Set TUNE_FILE to a `collectives tune` profile to price reductions and alpha from this machine.
+# Each pass first runs `collectives tune` under the launcher with RANKS ranks (so the reduction
+# speed and shared-memory alpha the model uses are measured with as many ranks sharing the cores
+# as the benchmark has); TUNE_FILE=PATH uses that profile instead.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS=${RUNS:-3}
@@ -23,8 +25,6 @@ out="$(mktemp -d /tmp/collectives-optical.XXXXXX)"
 cd "$root"
 dotnet build -c Release --nologo -v q src/Collectives.Cli/Collectives.Cli.csproj >/dev/null || exit 1
 C="$root/src/Collectives.Cli/bin/Release/net10.0/collectives"
-tune=()
-if [ -n "${TUNE_FILE:-}" ]; then tune=(--tune-file "$TUNE_FILE"); fi
 
 # name|algorithm|plan|reconfiguration
 cases=("ring|ring|ring|0us")
@@ -33,12 +33,18 @@ cases+=("hd-relayed|halving-doubling|ring|0us")
 
 echo "optical.sh: $RUNS passes, $RANKS ranks over shm, ports $BW, switch $SWITCH; logs in $out" >&2
 for pass in $(seq 1 "$RUNS"); do
+  profile="${TUNE_FILE:-$out/$pass-profile.json}"
+  if [ -z "${TUNE_FILE:-}" ]; then
+    echo "optical.sh: pass $pass: tune ($RANKS ranks)" >&2
+    "$C" run -n "$RANKS" --transports shm -- "$C" tune --transports shm --sizes 256K,1M,4M,16M,64M --out "$profile" \
+      > "$out/$pass-tune.txt" 2>&1 || { echo "optical.sh: tune failed, see $out/$pass-tune.txt" >&2; exit 1; }
+  fi
   for case in "${cases[@]}"; do
     IFS='|' read -r name algo plan reconfig <<<"$case"
     spec="switch=$SWITCH,reconfig=$reconfig,bandwidth=$BW,plan=$plan"
     echo "optical.sh: pass $pass: $algo on $plan, reconfig $reconfig" >&2
     COLLECTIVES_CIRCUITS="$spec" "$C" perf allreduce --transport shm --ranks "$RANKS" --algo "$algo" \
-      -b "$MINB" -e "$MAXB" -f 4 -n 10 -w 2 -B 256M --json --predict "${tune[@]}" \
+      -b "$MINB" -e "$MAXB" -f 4 -n 10 -w 2 -B 256M --json --predict --tune-file "$profile" \
       > "$out/$pass-$name.txt" 2>&1 || echo "optical.sh: $name exited $?" >&2
     echo "$spec" > "$out/spec-$name.txt"
   done

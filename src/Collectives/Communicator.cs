@@ -121,7 +121,7 @@ public sealed partial class Communicator : IAsyncDisposable
         {
             throw new ArgumentException($"CommunicatorOptions.Topology describes {wrong.Size} ranks but the group has {size}.", nameof(optionsPerRank));
         }
-        ILinkProvider fabric = faults is null ? new InProcessFabric() : new FaultInjectingLinkProvider(new InProcessFabric(), faults);
+        ILinkProvider fabric = faults is null ? new InProcessFabric() : new LinkDecoratingProvider(new InProcessFabric(), (link, key) => FaultInjectingLink.Wrap(link, key, faults));
         if (optionsPerRank.Select(o => o.Circuits).Distinct().Count() > 1)
         {
             throw new ArgumentException("CommunicatorOptions.Circuits differs between ranks; every rank of a group emulates the same circuits.", nameof(optionsPerRank));
@@ -129,7 +129,7 @@ public sealed partial class Communicator : IAsyncDisposable
         circuits ??= optionsPerRank[0].Circuits is { } spec ? new CircuitEmulation(spec, size) : null;
         if (circuits is not null)
         {
-            fabric = new CircuitEmulatingLinkProvider(fabric, circuits);
+            fabric = new LinkDecoratingProvider(fabric, circuits.Wrap);
         }
         ulong id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         int[] endpoints = Enumerable.Range(0, size).ToArray();

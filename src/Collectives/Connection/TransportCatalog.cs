@@ -79,13 +79,13 @@ internal static class TransportCatalog
         // Faults (COLLECTIVES_FAULTS) wrap every transport the same way, so tests see each one's own behaviour underneath.
         if (job.Faults is { } faults)
         {
-            transports = transports.Select(ITransport (t) => new FaultInjectingTransport(t, faults)).ToList();
+            transports = transports.Select(ITransport (t) => new LinkDecoratingTransport(t, (link, key) => FaultInjectingLink.Wrap(link, key, faults))).ToList();
         }
         // Circuits (COLLECTIVES_CIRCUITS) pace whatever carries the frames, faults included; one emulation, so a node's circuits are one.
         if (job.Circuits is { } circuits)
         {
             var emulation = new CircuitEmulation(circuits, job.Size);
-            transports = transports.Select(ITransport (t) => new CircuitEmulatingTransport(t, emulation)).ToList();
+            transports = transports.Select(ITransport (t) => new LinkDecoratingTransport(t, emulation.Wrap)).ToList();
         }
         return transports;
     }

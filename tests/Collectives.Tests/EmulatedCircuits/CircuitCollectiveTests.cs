@@ -137,6 +137,21 @@ public sealed class CircuitCollectiveTests
     }
 
     [Fact]
+    public async Task TheCallsDeadlineEndsADarkWait()
+    {
+        // The clock never moves: a ring's first send (node 0 to 1, which starts on matching xor 2) waits for a switch
+        // change that never ends, so only the communicator's deadline can end the call.
+        var clock = new ManualCircuitClock();
+        var emulation = new CircuitEmulation(CircuitSpecParser.Parse("reconfig=10s,plan=matchings"), 4, clock);
+        CommunicatorOptions options = Options with { Timeout = TimeSpan.FromSeconds(1), Algorithm = "ring" };
+        Communicator[] group = Communicator.CreateLocalGroup(Enumerable.Repeat(options, 4).ToArray(), circuits: emulation);
+        Exception?[] errors = await RankRunner.RunCollectingAsync(group, c => c.AllReduceAsync<float>(Input(c.Rank, 1 << 12), ReduceOp.Sum).AsTask());
+        Assert.All(errors, e => Assert.IsAssignableFrom<CollectiveException>(e));
+        Assert.Contains(errors, e => e is CollectiveTimeoutException);
+        await RankRunner.DisposeAllAsync(group);
+    }
+
+    [Fact]
     public void RanksThatDisagreeOnTheCircuitsAreRefused()
     {
         CommunicatorOptions[] options = [Options with { Circuits = CircuitSpecParser.Parse("plan=ring") }, Options];

@@ -13,7 +13,7 @@ public sealed class CircuitEmulatingLinkTests
 
     private static async Task<(IPeerLink A, IPeerLink B)> PairAsync(CircuitEmulation emulation)
     {
-        var fabric = new CircuitEmulatingLinkProvider(new InProcessFabric(), emulation);
+        var fabric = new LinkDecoratingProvider(new InProcessFabric(), emulation.Wrap);
         return (await fabric.ConnectAsync(new LinkKey(7, 0, 1)), await fabric.ConnectAsync(new LinkKey(7, 1, 0)));
     }
 
@@ -57,7 +57,7 @@ public sealed class CircuitEmulatingLinkTests
     {
         var clock = new RecordingCircuitClock();
         var emulation = new CircuitEmulation(CircuitSpecParser.Parse("reconfig=1ms,plan=matchings"), 4, clock);
-        var fabric = new CircuitEmulatingLinkProvider(new InProcessFabric(), emulation);
+        var fabric = new LinkDecoratingProvider(new InProcessFabric(), emulation.Wrap);
         // Node 0 starts on xor 2, so a frame to node 1 would need a change.
         IPeerLink a = await fabric.ConnectAsync(new LinkKey(7, 0, 1));
         IPeerLink b = await fabric.ConnectAsync(new LinkKey(7, 1, 0));
@@ -78,19 +78,26 @@ public sealed class CircuitEmulatingLinkTests
         Assert.Equal(0, emulation.NodeOf(1).Changes);
     }
 
-    [Fact]
-    public async Task CancellingASendEndsItsDarkWaitAndAbortsTheLinkSayingWhy()
+    /// <summary>Starts a send from node 0 to node 1, which needs a 10 s change of the switch, and returns once it waits for it on a clock that does not move.</summary>
+    private static async Task<(Task Sending, IPeerLink A, IPeerLink B)> SendIntoADarkSpellAsync(CancellationToken cancellationToken)
     {
         var clock = new ManualCircuitClock();
         var emulation = new CircuitEmulation(CircuitSpecParser.Parse("reconfig=10s,plan=matchings"), 4, clock);
         (IPeerLink a, IPeerLink b) = await PairAsync(emulation);
-        using var cancel = new CancellationTokenSource();
-        Task sending = a.SendAsync(Header(0, 16), new byte[16], cancel.Token).AsTask();
+        Task sending = a.SendAsync(Header(0, 16), new byte[16], cancellationToken).AsTask();
         while (clock.Pending == 0)
         {
             Assert.False(sending.IsCompleted, "the send must wait for the switch");
             await Task.Delay(1);
         }
+        return (sending, a, b);
+    }
+
+    [Fact]
+    public async Task CancellingASendEndsItsDarkWaitAndAbortsTheLinkSayingWhy()
+    {
+        using var cancel = new CancellationTokenSource();
+        (Task sending, IPeerLink _, IPeerLink b) = await SendIntoADarkSpellAsync(cancel.Token);
         await cancel.CancelAsync();
         var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending.WaitAsync(Guard));
         Assert.Contains("rank 0: the send of", error.Message);
@@ -102,14 +109,7 @@ public sealed class CircuitEmulatingLinkTests
     [Fact]
     public async Task AbortingTheLinkEndsADarkWait()
     {
-        var clock = new ManualCircuitClock();
-        var emulation = new CircuitEmulation(CircuitSpecParser.Parse("reconfig=10s,plan=matchings"), 4, clock);
-        (IPeerLink a, IPeerLink _) = await PairAsync(emulation);
-        Task sending = a.SendAsync(Header(0, 16), new byte[16]).AsTask();
-        while (clock.Pending == 0)
-        {
-            await Task.Delay(1);
-        }
+        (Task sending, IPeerLink a, IPeerLink _) = await SendIntoADarkSpellAsync(CancellationToken.None);
         a.Abort(new AbortReason(AbortCode.Aborted, 0, "test stops the job"));
         var error = await Assert.ThrowsAsync<LinkAbortedException>(() => sending.WaitAsync(Guard));
         Assert.Contains("test stops the job", error.Message);

@@ -1,4 +1,6 @@
+using Collectives.Optical.Cost;
 using Collectives.Optical.Fabric;
+using Collectives.Schedules;
 using Collectives.Transport.Circuits;
 
 namespace Collectives.Tests.EmulatedCircuits;
@@ -29,6 +31,32 @@ public sealed class CircuitSwitchScheduleTests
         Assert.Equal(3.0, far.Route.SecondsPerByte * 1e9, 12);
         Assert.Equal(3e-6 + 8e-6, far.Route.LatencySeconds, 12);
         Assert.Equal(0, node.Changes);
+    }
+
+    [Theory]
+    [InlineData("plan=ring", 4)]
+    [InlineData("plan=ring", 8)]
+    [InlineData("degree=2,plan=rings", 8)]
+    [InlineData("degree=3,plan=matchings", 8)]
+    public void AHalvingDoublingFrameIsPricedAsTheModelPricesItsWholeStep(string spec, int n)
+    {
+        CircuitSpec parsed = CircuitSpecParser.Parse(spec);
+        CircuitFabric fabric = parsed.BuildFabric(n);
+        var pricer = new CircuitStepPricer(fabric);
+        var fold = new PowerOfTwoFold(n);
+        CircuitSwitchSchedule[] nodes = Nodes(spec, n);
+        for (int mask = 1; mask < n; mask <<= 1)
+        {
+            var step = new CommunicationStep(fold.Exchange(mask), 1_000_000, 0);
+            for (int node = 0; node < n; node++)
+            {
+                CircuitDecision decision = nodes[node].Decide(node ^ mask, Algorithm.HalvingDoubling);
+                nodes[node].Apply(decision);
+                StepTime model = pricer.Price(step, decision.Route.Configuration);
+                Assert.Equal(model.Bandwidth * 1e3, decision.Route.SecondsPerByte * 1_000_000 * 1e3, 9);
+                Assert.Equal(model.Latency * 1e6, (fabric.Alpha + decision.Route.LatencySeconds) * 1e6, 9);
+            }
+        }
     }
 
     [Fact]

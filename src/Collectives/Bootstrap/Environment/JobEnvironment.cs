@@ -70,8 +70,8 @@ public static class JobEnvironment
             Timeout = ReadTimeout(env),
             LogLevel = ReadLogLevel(env),
             TcpAddress = ReadTcpAddress(env) ?? (allLocal ? IPAddress.Loopback : null),
-            Faults = ReadFaults(env),
-            Circuits = ReadCircuits(env),
+            Faults = ReadSpec<FaultSpec>(env, EnvironmentVariables.Faults, FaultSpecParser.TryParse, "a fault spec", FaultSpecParser.Syntax),
+            Circuits = ReadSpec<CircuitSpec>(env, EnvironmentVariables.Circuits, CircuitSpecParser.TryParse, "a circuit spec", CircuitSpecParser.Syntax),
             TopologyFile = env.Get(EnvironmentVariables.TopologyFile),
             TuneFile = env.Get(EnvironmentVariables.TuneFile),
             Channels = ReadChannels(env),
@@ -309,27 +309,18 @@ public static class JobEnvironment
                 string.Create(CultureInfo.InvariantCulture, $"{EnvironmentVariables.Channels} from 1 to {MaxChannels}, or unset for 1."));
     }
 
-    private static CircuitSpec? ReadCircuits(EnvironmentReader env)
-    {
-        string? text = env.Get(EnvironmentVariables.Circuits);
-        if (text is null)
-        {
-            return null;
-        }
-        return CircuitSpecParser.TryParse(text, out CircuitSpec? spec, out string? problem) ? spec : throw env.Fail(
-            $"{EnvironmentVariables.Circuits}={text} is not a circuit spec: {problem}",
-            $"{EnvironmentVariables.Circuits} as {CircuitSpecParser.Syntax}.");
-    }
+    private delegate bool SpecParser<T>(string? text, out T? spec, out string? problem);
 
-    private static FaultSpec? ReadFaults(EnvironmentReader env)
+    /// <summary>A test setting of links (faults, circuits): null when unset, the parser's own message when it is wrong.</summary>
+    private static T? ReadSpec<T>(EnvironmentReader env, string variable, SpecParser<T> tryParse, string what, string syntax)
+        where T : class
     {
-        string? text = env.Get(EnvironmentVariables.Faults);
+        string? text = env.Get(variable);
         if (text is null)
         {
             return null;
         }
-        return FaultSpecParser.TryParse(text, out FaultSpec? spec, out string? problem) ? spec : throw env.Fail(
-            $"{EnvironmentVariables.Faults}={text} is not a fault spec: {problem}",
-            $"{EnvironmentVariables.Faults} as {FaultSpecParser.Syntax}.");
+        return tryParse(text, out T? spec, out string? problem) ? spec : throw env.Fail(
+            $"{variable}={text} is not {what}: {problem}", $"{variable} as {syntax}.");
     }
 }

@@ -23,18 +23,14 @@ namespace Collectives.Transport.Circuits;
 /// everything takes the ordinary path, which every transport has.
 /// </para>
 /// </summary>
-public sealed class CircuitEmulatingLink : IPeerLink
+public sealed class CircuitEmulatingLink : PeerLinkDecorator
 {
     /// <summary>A sender back within this much of its link's free time counts as streaming, not as starting anew.</summary>
     public const double BackToBackSlackSeconds = 20e-6;
 
-    private readonly IPeerLink _inner;
     private readonly LinkKey _key;
     private readonly EmulatedCircuitNode _node;
     private readonly CircuitEmulation _emulation;
-    // Cancelled by Abort, so a frame waiting out a dark spell or its wire time notices the link went down at once.
-    // Never disposed: it has no timer, and a send racing a dispose must meet the link's abort, not an ObjectDisposedException.
-    private readonly CancellationTokenSource _aborted = new();
     // One sender at a time per link (IPeerLink's contract), so these need no lock.
     private double _wireFree = double.NegativeInfinity;
     // What handing the last frame over took beyond its emulated time: waking late plus the real send.
@@ -42,30 +38,26 @@ public sealed class CircuitEmulatingLink : IPeerLink
     private double _lateSeconds;
 
     public CircuitEmulatingLink(IPeerLink inner, LinkKey key, EmulatedCircuitNode node, CircuitEmulation emulation)
+        : base(inner)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(emulation);
-        _inner = inner;
         _key = key;
         _node = node;
         _emulation = emulation;
     }
 
-    /// <summary>The link underneath (tests look at it).</summary>
-    public IPeerLink Inner => _inner;
-
-    public async ValueTask SendAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public override async ValueTask SendAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         if (header.Kind != FrameKind.Data || payload.IsEmpty)
         {
-            await _inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
+            await Inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
             return;
         }
         ICircuitClock clock = _emulation.Clock;
         await PaceAsync(header, payload.Length, clock, cancellationToken).ConfigureAwait(false);
         double started = clock.Now;
-        await _inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
+        await Inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
         _lastHandOverSeconds = _lateSeconds + (clock.Now - started);
     }
 
@@ -73,13 +65,13 @@ public sealed class CircuitEmulatingLink : IPeerLink
     {
         double now = clock.Now;
         bool newBurst = now > _wireFree + BackToBackSlackSeconds;
-        PacedFrame frame = _node.Reserve(_key.PeerEndpoint, bytes, newBurst ? now : _wireFree, newBurst);
+        PacedFrame frame = _node.Reserve(_key.PeerEndpoint, bytes, newBurst ? now : _wireFree, newBurst, header.Fingerprint.Algorithm);
         // Handing the frame over costs time the emulated fabric does not have: the real transport's part (copying into the
         // peer's ring, a socket write) and this end waking late on a busy machine. Both overlap the emulated wire, as a NIC's
         // DMA does: the frame is handed over that much (as the last frame measured it) before its bytes have crossed, so it
         // lands about when they have; never before its bytes start.
         double handOver = Math.Max(frame.Start, frame.Finish - _lastHandOverSeconds);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Aborted);
         try
         {
             await clock.WaitUntilAsync(handOver, linked.Token).ConfigureAwait(false);
@@ -98,26 +90,10 @@ public sealed class CircuitEmulatingLink : IPeerLink
                 : "its bytes crossed the emulated circuits";
             string reason = string.Create(CultureInfo.InvariantCulture,
                 $"rank {_key.LocalEndpoint}: the send of {header.Fingerprint} #{header.Sequence} to rank {_key.PeerEndpoint} was cancelled while {where} (COLLECTIVES_CIRCUITS={_emulation.Spec})");
-            _inner.Abort(new AbortReason(AbortCode.Cancelled, _key.LocalEndpoint, reason));
+            Inner.Abort(new AbortReason(AbortCode.Cancelled, _key.LocalEndpoint, reason));
             throw new OperationCanceledException(reason, e, cancellationToken);
         }
         _wireFree = frame.Finish;
         _lateSeconds = Math.Max(0, clock.Now - handOver);
-    }
-
-    public ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default) => _inner.ReceiveAsync(cancellationToken);
-
-    public bool TryPeekHeader(out FrameHeader header) => _inner.TryPeekHeader(out header);
-
-    public void Abort(AbortReason reason)
-    {
-        _inner.Abort(reason);
-        _aborted.Cancel();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _inner.DisposeAsync().ConfigureAwait(false);
-        _aborted.Cancel();
     }
 }

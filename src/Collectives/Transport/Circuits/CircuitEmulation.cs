@@ -7,7 +7,9 @@ namespace Collectives.Transport.Circuits;
 /// Emulated circuits for one job's links in this process: the fabric and plan the spec
 /// describes, the clock frames are paced by, and one <see cref="EmulatedCircuitNode"/> per local
 /// endpoint, which every link of that endpoint shares (a process of a launched job has one, a
-/// local group one per rank).
+/// local group one per rank). <see cref="Wrap"/> is what a <see cref="LinkDecoratingTransport"/>
+/// (or <see cref="LinkDecoratingProvider"/>) calls on every link; one emulation serves all of a
+/// process's transports, so a node's circuits are one whichever transport reaches a peer.
 /// </summary>
 public sealed class CircuitEmulation
 {

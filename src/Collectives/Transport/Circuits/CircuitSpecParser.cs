@@ -35,7 +35,7 @@ public static class CircuitSpecParser
     /// <summary>Longest hop or forwarding delay accepted.</summary>
     public const double MaxHopSeconds = 0.1;
 
-    private const int MaxNumberLength = 32;
+    private const int MaxNumberLength = SpecSyntax.MaxNumberLength;
 
     public static string Syntax { get; } =
         "comma-separated key=value pairs, each optional: switch=NAME (" + string.Join(", ", OpticalSwitchPresets.All.Select(s => s.Name)) +
@@ -62,21 +62,8 @@ public static class CircuitSpecParser
             throw Error($"the circuit spec is {text.Length} characters long; at most {MaxLength} are accepted");
         }
         var spec = new CircuitSpec();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string rawPart in text.Split(','))
+        foreach ((string key, string value) in SpecSyntax.Pairs(text, Error))
         {
-            string part = rawPart.Trim();
-            int equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw Error($"'{part}' is not key=value");
-            }
-            string key = part[..equals].Trim().ToLowerInvariant();
-            string value = part[(equals + 1)..].Trim();
-            if (!seen.Add(key))
-            {
-                throw Error($"'{key}' is given twice");
-            }
             spec = key switch
             {
                 SwitchKey => spec with { Switch = OpticalSwitchPresets.Find(value) ?? throw Error($"switch={value} is not a switch preset") },
@@ -97,21 +84,7 @@ public static class CircuitSpecParser
     }
 
     /// <summary>Parse without exceptions: false with the message for anything <see cref="Parse"/> rejects.</summary>
-    public static bool TryParse(string? text, out CircuitSpec? spec, out string? error)
-    {
-        try
-        {
-            spec = Parse(text);
-            error = null;
-            return true;
-        }
-        catch (ArgumentException e)
-        {
-            spec = null;
-            error = e.Message;
-            return false;
-        }
-    }
+    public static bool TryParse(string? text, out CircuitSpec? spec, out string? error) => SpecSyntax.TryParse(Parse, text, out spec, out error);
 
     /// <summary>The name <see cref="Parse"/> reads for <paramref name="plan"/>.</summary>
     public static string PlanName(CircuitPlanKind plan) => plan switch
@@ -163,27 +136,11 @@ public static class CircuitSpecParser
     }
 
     /// <summary>A number with a unit (ns, us, ms, s), in seconds.</summary>
-    private static double ParseDuration(string key, string value, double maxSeconds)
-    {
-        string lower = value.ToLowerInvariant();
-        // Divided, not multiplied: 0.5 / 1e6 is the double nearest 0.5e-6, so written times read back exactly.
-        (string number, double perSecond) = lower switch
-        {
-            _ when lower.EndsWith("ns", StringComparison.Ordinal) => (lower[..^2], 1e9),
-            _ when lower.EndsWith("us", StringComparison.Ordinal) => (lower[..^2], 1e6),
-            _ when lower.EndsWith("ms", StringComparison.Ordinal) => (lower[..^2], 1e3),
-            _ when lower.EndsWith('s') => (lower[..^1], 1.0),
-            _ => ("", 0.0),
-        };
-        if (number.Length is 0 or > MaxNumberLength ||
-            !double.TryParse(number, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double amount) ||
-            !double.IsFinite(amount) || amount / perSecond > maxSeconds)
-        {
-            throw Error(string.Create(CultureInfo.InvariantCulture,
+    private static double ParseDuration(string key, string value, double maxSeconds) =>
+        SpecSyntax.Seconds(value) is double seconds && seconds <= maxSeconds
+            ? seconds
+            : throw Error(string.Create(CultureInfo.InvariantCulture,
                 $"{key}={value} is not a duration such as 0us, 500ns, 50us or 2ms of at most {maxSeconds} s"));
-        }
-        return amount / perSecond;
-    }
 
     private static string ReadFile(string path)
     {

@@ -17,9 +17,14 @@ namespace Collectives.Transport.Circuits;
 /// (a barrier's or all-to-all's odd pair on matchings) gets a configuration of its own: the
 /// circuits between the two, which both ends work out alike.
 /// <para>
-/// A relayed flow moves at 1/hops of a port (on the relayed ring steps the model prices, a flow
-/// across H circuits shares each with H − 1 others: TopoOpt's dilation); parallel circuits to
-/// one peer add up. Not thread-safe: <see cref="EmulatedCircuitNode"/> holds the lock.
+/// Whether the peer is reached depends on this node's own flow; how fast it goes is priced as the
+/// model prices the whole step: a frame's header names its algorithm, which fixes the step's
+/// pattern (a ring step shifts every node by the same offset, a halving-doubling step swaps across
+/// one bit), and the router's load of that pattern on the configuration gives the busiest
+/// circuit's share (θ = 1/C, parallel circuits adding up, relayed flows crowding the circuits they
+/// cross) and the longest path. For other algorithms the flow is priced alone, a relayed flow at
+/// 1/hops of a port (on relayed ring steps a flow across H circuits shares each with H − 1
+/// others: TopoOpt's dilation). Not thread-safe: <see cref="EmulatedCircuitNode"/> holds the lock.
 /// </para>
 /// </summary>
 public sealed class CircuitSwitchSchedule
@@ -27,7 +32,9 @@ public sealed class CircuitSwitchSchedule
     private readonly CircuitFabric _fabric;
     private readonly IReadOnlyList<CircuitConfiguration> _plan;
     private readonly CircuitRouter _router = new();
-    private readonly Dictionary<(CircuitConfiguration, int), PatternLoad> _routes = [];
+    private readonly Dictionary<(CircuitConfiguration, FlowPattern), PatternLoad> _loads = [];
+    private readonly Dictionary<(int, Algorithm), FlowPattern> _patterns = [];
+    private readonly PowerOfTwoFold _fold;
     private readonly Dictionary<int, CircuitConfiguration> _pairConfigurations = [];
     // The plan position the node came from: an off-plan pair configuration remembers where the plan stood.
     private int _planIndex;
@@ -53,6 +60,7 @@ public sealed class CircuitSwitchSchedule
         _plan = plan;
         Node = node;
         Current = plan.Count > 0 ? plan[0] : CircuitConfiguration.Empty(fabric.Nodes);
+        _fold = new PowerOfTwoFold(fabric.Nodes);
     }
 
     public int Node { get; }
@@ -63,27 +71,30 @@ public sealed class CircuitSwitchSchedule
     /// <summary>Changes this node has made so far.</summary>
     public long Changes { get; private set; }
 
-    /// <summary>Where a frame to <paramref name="peer"/> goes now, and whether the switch must change first. Does not change anything.</summary>
-    public CircuitDecision Decide(int peer)
+    /// <summary>
+    /// Where a frame to <paramref name="peer"/> of a call run by <paramref name="algorithm"/> goes
+    /// now, and whether the switch must change first. Does not change anything.
+    /// </summary>
+    public CircuitDecision Decide(int peer, Algorithm algorithm = Algorithm.Direct)
     {
         if (peer == Node || (uint)peer >= (uint)_fabric.Nodes)
         {
             throw new ArgumentOutOfRangeException(nameof(peer), peer, string.Create(CultureInfo.InvariantCulture,
                 $"Node {Node} of an emulated {_fabric.Nodes}-node circuit fabric has no peer {peer}."));
         }
-        if (RouteOn(Current, peer) is { } here)
+        if (RouteOn(Current, peer, algorithm) is { } here)
         {
             return new CircuitDecision(here, false, 0);
         }
         for (int step = 1; step <= _plan.Count; step++)
         {
             CircuitConfiguration next = _plan[(_planIndex + step) % _plan.Count];
-            if (RouteOn(next, peer) is { } there)
+            if (RouteOn(next, peer, algorithm) is { } there)
             {
                 return Change(there);
             }
         }
-        return Change(RouteOn(PairConfiguration(peer), peer)!.Value);
+        return Change(RouteOn(PairConfiguration(peer), peer, algorithm)!.Value);
     }
 
     /// <summary>Lights <paramref name="decision"/>'s configuration (a no-op when it does not change anything).</summary>
@@ -113,23 +124,56 @@ public sealed class CircuitSwitchSchedule
         return new CircuitDecision(route, cost.Changes, cost.Changes ? cost.Seconds : 0);
     }
 
-    private CircuitRoute? RouteOn(CircuitConfiguration configuration, int peer)
+    private CircuitRoute? RouteOn(CircuitConfiguration configuration, int peer, Algorithm algorithm)
     {
-        if (!_routes.TryGetValue((configuration, peer), out PatternLoad load))
-        {
-            var flow = new FlowPattern(string.Create(CultureInfo.InvariantCulture, $"{Node} to {peer}"), _fabric.Nodes, [new Flow(Node, peer)]);
-            load = _router.Load(configuration, flow);
-            _routes[(configuration, peer)] = load;
-        }
-        if (!load.IsReachable)
+        PatternLoad own = Load(configuration, Pattern(peer, Algorithm.Direct));
+        if (!own.IsReachable)
         {
             return null;
         }
-        int hops = load.MaxHops;
+        FlowPattern step = Pattern(peer, algorithm);
+        PatternLoad whole = Load(configuration, step);
         // Alone, a flow's congestion is 1/k for k parallel circuits; relayed, it shares each circuit with hops − 1 others (dilation).
-        double secondsPerByte = load.Congestion * hops / _fabric.PortBandwidth;
+        (double congestion, int hops) = whole.IsReachable && step.Flows.Length > 1
+            ? (whole.Congestion, whole.MaxHops)
+            : (own.Congestion * own.MaxHops, own.MaxHops);
         double latency = (hops * _fabric.PropagationPerHop) + (Math.Max(0, hops - 1) * _fabric.HostForwarding);
-        return new CircuitRoute(configuration, hops, secondsPerByte, latency);
+        return new CircuitRoute(configuration, hops, congestion / _fabric.PortBandwidth, latency);
+    }
+
+    private PatternLoad Load(CircuitConfiguration configuration, FlowPattern pattern)
+    {
+        if (!_loads.TryGetValue((configuration, pattern), out PatternLoad load))
+        {
+            load = _router.Load(configuration, pattern);
+            _loads[(configuration, pattern)] = load;
+        }
+        return load;
+    }
+
+    // The step a frame belongs to, as the model's schedules have it: every node shifting by the same offset (ring and
+    // pairwise steps), or swapping across one bit (halving-doubling and recursive doubling on a power of two); else the flow alone.
+    private FlowPattern Pattern(int peer, Algorithm algorithm)
+    {
+        int nodes = _fabric.Nodes;
+        int mask = Node ^ peer;
+        Algorithm kind = algorithm switch
+        {
+            Algorithm.Ring or Algorithm.Pairwise => Algorithm.Ring,
+            Algorithm.HalvingDoubling or Algorithm.RecursiveDoubling when _fold.Extra == 0 && (mask & (mask - 1)) == 0 => Algorithm.HalvingDoubling,
+            _ => Algorithm.Direct,
+        };
+        if (!_patterns.TryGetValue((peer, kind), out FlowPattern? pattern))
+        {
+            pattern = kind switch
+            {
+                Algorithm.Ring => FlowPattern.Shift(nodes, (peer - Node + nodes) % nodes),
+                Algorithm.HalvingDoubling => _fold.Exchange(mask),
+                _ => new FlowPattern(string.Create(CultureInfo.InvariantCulture, $"{Node} to {peer}"), nodes, [new Flow(Node, peer)]),
+            };
+            _patterns[(peer, kind)] = pattern;
+        }
+        return pattern;
     }
 
     // The same circuits at both ends (each way, on every port), so the two nodes' views agree.

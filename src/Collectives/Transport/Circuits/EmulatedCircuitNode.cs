@@ -42,13 +42,14 @@ public sealed class EmulatedCircuitNode
     /// <summary>
     /// Books a frame of <paramref name="bytes"/> to <paramref name="peer"/> whose sender is ready
     /// at <paramref name="ready"/>; <paramref name="newBurst"/> says the link was idle before it,
-    /// so its first byte pays the route's latency (frames back to back pay it once, as a stream does).
+    /// so its first byte pays the route's latency (frames back to back pay it once, as a stream does);
+    /// <paramref name="algorithm"/> (from the frame's header) says which step's pattern prices it.
     /// </summary>
-    public PacedFrame Reserve(int peer, long bytes, double ready, bool newBurst)
+    public PacedFrame Reserve(int peer, long bytes, double ready, bool newBurst, Algorithm algorithm = Algorithm.Direct)
     {
         lock (_lock)
         {
-            CircuitDecision decision = _schedule.Decide(peer);
+            CircuitDecision decision = _schedule.Decide(peer, algorithm);
             double darkFrom = Math.Max(ready, _darkUntil);
             double darkUntil = darkFrom;
             if (decision.Changes)

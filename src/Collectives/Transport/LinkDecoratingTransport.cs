@@ -1,22 +1,22 @@
-namespace Collectives.Transport.Circuits;
+namespace Collectives.Transport;
 
 /// <summary>
-/// A transport decorator: the wrapped transport does all the work under its own name (address
-/// blobs and the can-connect probe are unchanged); its links are paced by emulated circuits
-/// (<see cref="CircuitEmulatingLink"/>). Every transport of a process shares one
-/// <see cref="CircuitEmulation"/>, so a node's circuits are one whichever transport a peer uses.
+/// A transport whose links another concern decorates (injected faults, emulated circuits): the
+/// wrapped transport does all the work under its own name, so address blobs and the
+/// can-connect probe are unchanged; every link it makes passes through <c>decorate</c>.
 /// </summary>
-public sealed class CircuitEmulatingTransport : ITransport
+public sealed class LinkDecoratingTransport : ITransport
 {
     private readonly ITransport _inner;
-    private readonly CircuitEmulation _emulation;
+    private readonly Func<IPeerLink, LinkKey, IPeerLink> _decorate;
 
-    public CircuitEmulatingTransport(ITransport inner, CircuitEmulation emulation)
+    /// <param name="decorate">This end's link and its key to what the communicator uses (the link itself to leave it alone).</param>
+    public LinkDecoratingTransport(ITransport inner, Func<IPeerLink, LinkKey, IPeerLink> decorate)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        ArgumentNullException.ThrowIfNull(emulation);
+        ArgumentNullException.ThrowIfNull(decorate);
         _inner = inner;
-        _emulation = emulation;
+        _decorate = decorate;
     }
 
     public string Name => _inner.Name;
@@ -29,7 +29,7 @@ public sealed class CircuitEmulatingTransport : ITransport
     public async ValueTask<IPeerLink> ConnectAsync(LinkKey key, ReadOnlyMemory<byte> peerAddress, CancellationToken cancellationToken)
     {
         IPeerLink link = await _inner.ConnectAsync(key, peerAddress, cancellationToken).ConfigureAwait(false);
-        return _emulation.Wrap(link, key);
+        return _decorate(link, key);
     }
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
