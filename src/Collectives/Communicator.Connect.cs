@@ -48,6 +48,9 @@ public sealed partial class Communicator
             "ConnectAsync needs CommunicatorOptions.Job (rank, size, rendezvous address, job id); under a launcher use " +
             "FromEnvironmentAsync, or build one with JobEnvironment.Parse.", nameof(options));
         AlgorithmOverrides overrides = options.Validate();
+        job = job with { Circuits = options.Circuits ?? job.Circuits };
+        // The communicator reports the circuits it runs under, whichever way they were given.
+        options = options with { Circuits = job.Circuits };
         var credentials = JobCredentials.Create(job.JobId, job.Secret);
         Action<string> log = options.Log ?? (message => Console.Error.WriteLine(message));
         if (!credentials.IsAuthenticated && job.Rank == 0 && job.Size > 1)
@@ -57,6 +60,10 @@ public sealed partial class Communicator
         if (job.Faults is { } faults && job.Rank == 0)
         {
             log($"collectives: {EnvironmentVariables.Faults}={faults} injects faults into this job's links (a test setting, never for real jobs).");
+        }
+        if (job.Circuits is { } circuits && job.Rank == 0)
+        {
+            log($"collectives: {EnvironmentVariables.Circuits}={circuits} paces this job's links by emulated optical circuits (a test and benchmark setting).");
         }
         string hostId = HostIdentity.Current(job.HostId);
         // Resolved once: the TCP transport binds it and the topology reports its interface.

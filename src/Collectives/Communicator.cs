@@ -6,6 +6,7 @@ using Collectives.Operations;
 using Collectives.Selection;
 using Collectives.Topology;
 using Collectives.Transport;
+using Collectives.Transport.Circuits;
 using Collectives.Transport.Faults;
 using Collectives.Transport.InProcess;
 
@@ -107,8 +108,11 @@ public sealed partial class Communicator : IAsyncDisposable
     /// A local group whose ranks run with different options, as the processes of a real job
     /// may (one launched with another COLLECTIVES_ALGO, say); tests use it to check that such
     /// jobs fail clearly. With <paramref name="faults"/> every link injects them (fault tests).
+    /// Circuits come from <paramref name="circuits"/> (tests give it their own clock), else from
+    /// the options' <see cref="CommunicatorOptions.Circuits"/>, which every rank must give alike.
     /// </summary>
-    internal static Communicator[] CreateLocalGroup(IReadOnlyList<CommunicatorOptions> optionsPerRank, FaultSpec? faults = null)
+    internal static Communicator[] CreateLocalGroup(IReadOnlyList<CommunicatorOptions> optionsPerRank, FaultSpec? faults = null,
+        CircuitEmulation? circuits = null)
     {
         int size = optionsPerRank.Count;
         AlgorithmOverrides[] overrides = optionsPerRank.Select(o => o.Validate()).ToArray();
@@ -117,7 +121,16 @@ public sealed partial class Communicator : IAsyncDisposable
         {
             throw new ArgumentException($"CommunicatorOptions.Topology describes {wrong.Size} ranks but the group has {size}.", nameof(optionsPerRank));
         }
-        ILinkProvider fabric = faults is null ? new InProcessFabric() : new FaultInjectingLinkProvider(new InProcessFabric(), faults);
+        ILinkProvider fabric = faults is null ? new InProcessFabric() : new LinkDecoratingProvider(new InProcessFabric(), (link, key) => FaultInjectingLink.Wrap(link, key, faults));
+        if (optionsPerRank.Select(o => o.Circuits).Distinct().Count() > 1)
+        {
+            throw new ArgumentException("CommunicatorOptions.Circuits differs between ranks; every rank of a group emulates the same circuits.", nameof(optionsPerRank));
+        }
+        circuits ??= optionsPerRank[0].Circuits is { } spec ? new CircuitEmulation(spec, size) : null;
+        if (circuits is not null)
+        {
+            fabric = new LinkDecoratingProvider(fabric, circuits.Wrap);
+        }
         ulong id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         int[] endpoints = Enumerable.Range(0, size).ToArray();
         var group = new Communicator[size];

@@ -78,6 +78,13 @@ public sealed record CommunicatorOptions
     /// </summary>
     public CostProfile? CostProfile { get; init; }
 
+    /// <summary>
+    /// Optical circuits to emulate on this communicator's links (as COLLECTIVES_CIRCUITS does for
+    /// launched jobs, which it overrides): frames wait for the circuits and switch changes of the
+    /// spec, so real collectives run on one machine under an optical plan. Every rank must use the same spec.
+    /// </summary>
+    public Collectives.Transport.Circuits.CircuitSpec? Circuits { get; init; }
+
     /// <summary>Where start-up notes go (a job without a secret, a store served by this rank); null writes to stderr.</summary>
     public Action<string>? Log { get; init; }
 

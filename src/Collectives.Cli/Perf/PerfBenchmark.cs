@@ -183,6 +183,10 @@ internal sealed class PerfBenchmark<T>
     /// <summary>The selector's own plan for this size, asked of the communicator that ran it (its topology, profile and overrides).</summary>
     private static PerfPrediction Predict(Communicator communicator, CollectiveLayout layout)
     {
+        if (communicator.Options.Circuits is { } circuits)
+        {
+            return CircuitPrediction.Predict(communicator, circuits, layout.Kind, DataTypes.Of<T>(), layout.SizeBytes);
+        }
         AlgorithmChoice choice = communicator.Plan(layout.Kind, DataTypes.Of<T>(), layout.SizeBytes);
         return new PerfPrediction(AlgorithmNames.Name(choice.Algorithm), choice.PredictedSeconds * 1e6);
     }

@@ -1,7 +1,8 @@
-using Collectives.Connection;
 using Collectives.Bootstrap;
 using Collectives.Cli.CommandLine;
 using Collectives.Cli.Run;
+using Collectives.Connection;
+using Collectives.Transport.Circuits;
 
 namespace Collectives.Cli.Perf;
 
@@ -39,11 +40,18 @@ internal static class PerfCommand
             options = options with
             {
                 CostProfile = CostProfileLoader.Load(options.TuneFile ?? Environment.GetEnvironmentVariable(EnvironmentVariables.TuneFile)),
+                // In-process ranks read no environment of their own; launched ranks read the same variable themselves.
+                Circuits = Environment.GetEnvironmentVariable(EnvironmentVariables.Circuits) is { } circuits ? CircuitSpecParser.Parse(circuits) : null,
             };
         }
         catch (InvalidDataException e)
         {
             error.WriteLine($"collectives perf: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"collectives perf: {EnvironmentVariables.Circuits}: {e.Message}");
             return ExitCodes.Failure;
         }
 

@@ -116,11 +116,15 @@ internal sealed record PerfOptions
     public bool Help { get; init; }
 
     /// <summary>The options every rank's communicator gets.</summary>
+    /// <summary>Optical circuits to emulate on the in-process ranks' links (COLLECTIVES_CIRCUITS); launched ranks read the variable themselves.</summary>
+    public Collectives.Transport.Circuits.CircuitSpec? Circuits { get; init; }
+
     public CommunicatorOptions ToCommunicatorOptions() => new()
     {
         Algorithm = Algorithm,
         ChunkBytes = ChunkBytes,
         Timeout = Timeout,
         CostProfile = CostProfile,
+        Circuits = Circuits,
     };
 }

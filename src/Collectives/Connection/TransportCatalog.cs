@@ -1,6 +1,7 @@
 using System.Net;
 using Collectives.Bootstrap;
 using Collectives.Transport;
+using Collectives.Transport.Circuits;
 using Collectives.Transport.Faults;
 using Collectives.Transport.Rdma;
 using Collectives.Transport.SharedMemory;
@@ -76,8 +77,16 @@ internal static class TransportCatalog
             throw new ArgumentException("No transport to run: COLLECTIVES_TRANSPORTS names none that is available here.");
         }
         // Faults (COLLECTIVES_FAULTS) wrap every transport the same way, so tests see each one's own behaviour underneath.
-        return job.Faults is { } faults
-            ? transports.Select(ITransport (t) => new FaultInjectingTransport(t, faults)).ToList()
-            : transports;
+        if (job.Faults is { } faults)
+        {
+            transports = transports.Select(ITransport (t) => new LinkDecoratingTransport(t, (link, key) => FaultInjectingLink.Wrap(link, key, faults))).ToList();
+        }
+        // Circuits (COLLECTIVES_CIRCUITS) pace whatever carries the frames, faults included; one emulation, so a node's circuits are one.
+        if (job.Circuits is { } circuits)
+        {
+            var emulation = new CircuitEmulation(circuits, job.Size);
+            transports = transports.Select(ITransport (t) => new LinkDecoratingTransport(t, emulation.Wrap)).ToList();
+        }
+        return transports;
     }
 }

@@ -28,10 +28,16 @@ public sealed class Simulator
     private readonly IStepPricer? _circuits;
     private readonly ReconfigurationCosts? _changes;
     private readonly Dictionary<string, IReadOnlyList<CircuitConfiguration>> _candidates = [];
+    private readonly IReadOnlyList<CircuitConfiguration>? _fixedCandidates;
 
     /// <param name="reduceSeconds">Seconds a rank takes to reduce so many bytes it received, in a call of so many bytes (which sets the cache regime).</param>
+    /// <param name="circuitCandidates">
+    /// The only configurations the switch may take, in place of the planner's own candidates:
+    /// for pricing a fixed plan, such as the one emulated circuits run (COLLECTIVES_CIRCUITS). Null: the planner chooses.
+    /// </param>
     /// <exception cref="ArgumentException">The fabric is inconsistent; the message lists every problem.</exception>
-    public Simulator(SimulatedFabric fabric, Func<long, long, double> reduceSeconds, PlanOptions? options = null)
+    public Simulator(SimulatedFabric fabric, Func<long, long, double> reduceSeconds, PlanOptions? options = null,
+        IReadOnlyList<CircuitConfiguration>? circuitCandidates = null)
     {
         ArgumentNullException.ThrowIfNull(fabric);
         ArgumentNullException.ThrowIfNull(reduceSeconds);
@@ -43,6 +49,7 @@ public sealed class Simulator
         _fabric = fabric;
         _reduceSeconds = reduceSeconds;
         _options = options ?? PlanOptions.Default;
+        _fixedCandidates = circuitCandidates;
         int nodes = fabric.Nodes;
         _fold = new PowerOfTwoFold(nodes);
         if (nodes > 1)
@@ -144,6 +151,10 @@ public sealed class Simulator
     private CircuitPlan PlanOnCircuits(IReadOnlyList<CommunicationStep> steps)
     {
         var optical = _fabric.Optical!;
+        if (_fixedCandidates is not null)
+        {
+            return ReconfigurationPlanner.Plan(steps, _fixedCandidates, _changes!, _circuits!, _options);
+        }
         string patterns = string.Join("|", steps.Select(s => s.Pattern.Name).Distinct().Order(StringComparer.Ordinal));
         if (!_candidates.TryGetValue(patterns, out IReadOnlyList<CircuitConfiguration>? candidates))
         {

@@ -30,7 +30,7 @@ public sealed class FaultInjectingLinkTests : IAsyncDisposable
             var fabric = new InProcessFabric();
             raw = (await fabric.ConnectAsync(new LinkKey(99, 0, 1)), await fabric.ConnectAsync(new LinkKey(99, 1, 0)));
         }
-        return (FaultInjectingTransport.Wrap(raw.a, new LinkKey(99, 0, 1), spec), FaultInjectingTransport.Wrap(raw.b, new LinkKey(99, 1, 0), spec));
+        return (FaultInjectingLink.Wrap(raw.a, new LinkKey(99, 0, 1), spec), FaultInjectingLink.Wrap(raw.b, new LinkKey(99, 1, 0), spec));
     }
 
     private static FrameHeader Header(long sequence, int length) =>

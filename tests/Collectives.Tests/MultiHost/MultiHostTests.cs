@@ -77,6 +77,15 @@ public sealed partial class MultiHostTests
     }
 
     [Fact]
+    public async Task EmulatedCircuitsJoinEmulatedHosts()
+    {
+        ProcessResult result = await RunHostsAsync("2,2", ["--env", "COLLECTIVES_CIRCUITS=reconfig=20us,bandwidth=4GB/s,plan=matchings"],
+            "--max-bytes", "64K");
+        AssertPassed(result, 4);
+        Assert.Contains("COLLECTIVES_CIRCUITS=switch=fast-ocs,reconfig=20us", result.Output + result.Error);
+    }
+
+    [Fact]
     public async Task TwoHostsOfTwoRanksComputeEveryCollectiveRight()
     {
         ProcessResult result = await RunHostsAsync("2,2", [], "--max-bytes", "256K", "--print-transports");

@@ -21,6 +21,8 @@ public static class EnvironmentVariables
     public const string Channels = "COLLECTIVES_CHANNELS";
     /// <summary>Faults to inject into every link, for tests (see <see cref="Collectives.Transport.Faults.FaultSpecParser"/>).</summary>
     public const string Faults = "COLLECTIVES_FAULTS";
+    /// <summary>Optical circuits to emulate on every link (see <see cref="Collectives.Transport.Circuits.CircuitSpecParser"/>).</summary>
+    public const string Circuits = "COLLECTIVES_CIRCUITS";
     public const string TopologyFile = "COLLECTIVES_TOPOLOGY_FILE";
     /// <summary>The libfabric provider of the rdma transport: verbs, efa, tcp, shm or auto (see <see cref="Collectives.Transport.Rdma.RdmaProviders"/>).</summary>
     public const string RdmaProvider = "COLLECTIVES_RDMA_PROVIDER";
@@ -63,7 +65,7 @@ public static class EnvironmentVariables
     /// <summary>Every variable above, in the order an error message lists those it found.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile, Channels, Faults, TopologyFile, RdmaProvider,
+        Rank, Size, LocalRank, LocalSize, Rendezvous, JobId, Secret, HostId, Transports, Algorithm, Timeout, LogLevel, TcpAddress, TuneFile, Channels, Faults, Circuits, TopologyFile, RdmaProvider,
         TorchRank, TorchWorldSize, TorchLocalRank, TorchLocalWorldSize, MasterAddr, MasterPort, TorchRunId,
         OmpiRank, OmpiSize, OmpiLocalRank, OmpiLocalSize, OmpiJobId, OmpiOrteJobId, PmixNamespace, OmpiLauncherUri,
         PmiRank, PmiSize, MpichLocalRank, MpichLocalSize,

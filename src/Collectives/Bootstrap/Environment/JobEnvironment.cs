@@ -5,6 +5,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Collectives.Transport.Circuits;
 using Collectives.Transport.Faults;
 using Collectives.Transport.Rdma;
 
@@ -69,7 +70,8 @@ public static class JobEnvironment
             Timeout = ReadTimeout(env),
             LogLevel = ReadLogLevel(env),
             TcpAddress = ReadTcpAddress(env) ?? (allLocal ? IPAddress.Loopback : null),
-            Faults = ReadFaults(env),
+            Faults = ReadSpec<FaultSpec>(env, EnvironmentVariables.Faults, FaultSpecParser.TryParse, "a fault spec", FaultSpecParser.Syntax),
+            Circuits = ReadSpec<CircuitSpec>(env, EnvironmentVariables.Circuits, CircuitSpecParser.TryParse, "a circuit spec", CircuitSpecParser.Syntax),
             TopologyFile = env.Get(EnvironmentVariables.TopologyFile),
             TuneFile = env.Get(EnvironmentVariables.TuneFile),
             Channels = ReadChannels(env),
@@ -307,15 +309,18 @@ public static class JobEnvironment
                 string.Create(CultureInfo.InvariantCulture, $"{EnvironmentVariables.Channels} from 1 to {MaxChannels}, or unset for 1."));
     }
 
-    private static FaultSpec? ReadFaults(EnvironmentReader env)
+    private delegate bool SpecParser<T>(string? text, out T? spec, out string? problem);
+
+    /// <summary>A test setting of links (faults, circuits): null when unset, the parser's own message when it is wrong.</summary>
+    private static T? ReadSpec<T>(EnvironmentReader env, string variable, SpecParser<T> tryParse, string what, string syntax)
+        where T : class
     {
-        string? text = env.Get(EnvironmentVariables.Faults);
+        string? text = env.Get(variable);
         if (text is null)
         {
             return null;
         }
-        return FaultSpecParser.TryParse(text, out FaultSpec? spec, out string? problem) ? spec : throw env.Fail(
-            $"{EnvironmentVariables.Faults}={text} is not a fault spec: {problem}",
-            $"{EnvironmentVariables.Faults} as {FaultSpecParser.Syntax}.");
+        return tryParse(text, out T? spec, out string? problem) ? spec : throw env.Fail(
+            $"{variable}={text} is not {what}: {problem}", $"{variable} as {syntax}.");
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Collectives.Transport.Circuits;
 using Collectives.Transport.Faults;
 
 namespace Collectives.Bootstrap;
@@ -56,6 +57,9 @@ public sealed record JobLaunchInfo
     /// <summary>COLLECTIVES_FAULTS: faults to inject into this rank's links (tests only); null injects none.</summary>
     public FaultSpec? Faults { get; init; }
 
+    /// <summary>COLLECTIVES_CIRCUITS: optical circuits to emulate on this rank's links; null emulates none.</summary>
+    public CircuitSpec? Circuits { get; init; }
+
     /// <summary>
     /// COLLECTIVES_TUNE_FILE: a cost profile written by <c>collectives tune</c> for the selector;
     /// null takes the built-in costs.
@@ -88,7 +92,7 @@ public sealed record JobLaunchInfo
         builder.Append($"Rank = {Rank}, Size = {Size}, LocalRank = {LocalRank}, LocalSize = {LocalSize}, ");
         builder.Append($"Rendezvous = {Rendezvous}, JobId = {JobId}, Secret = {(Secret is null ? "(none)" : "(set, hidden)")}, ");
         builder.Append($"HostId = {HostId}, Transports = {(Transports is null ? "" : string.Join(",", Transports))}, ");
-        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Faults = {Faults}, ");
+        builder.Append($"Algorithm = {Algorithm}, Timeout = {Timeout}, LogLevel = {LogLevel}, TcpAddress = {TcpAddress}, Faults = {Faults}, Circuits = {Circuits}, ");
         builder.Append($"TopologyFile = {TopologyFile}, TuneFile = {TuneFile}, Channels = {Channels}, RdmaProvider = {RdmaProvider}, Source = {Source}");
         return true;
     }

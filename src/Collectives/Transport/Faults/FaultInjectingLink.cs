@@ -16,30 +16,26 @@ namespace Collectives.Transport.Faults;
 /// receiver checks them against its own call, and a corrupted one must fail the call loudly.
 /// </para>
 /// </summary>
-public sealed class FaultInjectingLink : IPeerLink
+public sealed class FaultInjectingLink : PeerLinkDecorator
 {
-    private readonly IPeerLink _inner;
     private readonly LinkKey _key;
     private readonly FaultSpec _spec;
     private readonly LinkFaultSchedule _schedule;
-    // Cancelled by Abort, so a frame waiting out its injected delay notices the link went down at once.
-    // Never disposed: it has no timer, and a send racing a dispose must meet the link's abort, not an ObjectDisposedException.
-    private readonly CancellationTokenSource _aborted = new();
 
     public FaultInjectingLink(IPeerLink inner, LinkKey key, FaultSpec spec)
+        : base(inner)
     {
-        ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(spec);
-        _inner = inner;
         _key = key;
         _spec = spec;
         _schedule = new LinkFaultSchedule(spec, key.LocalEndpoint, key.PeerEndpoint);
     }
 
-    /// <summary>The link underneath (tests look at it).</summary>
-    public IPeerLink Inner => _inner;
+    /// <summary><paramref name="link"/> with the spec's faults when they apply to its local end, else the link itself.</summary>
+    public static IPeerLink Wrap(IPeerLink link, LinkKey key, FaultSpec? spec) =>
+        spec is not null && spec.AppliesTo(key.LocalEndpoint) ? new FaultInjectingLink(link, key, spec) : link;
 
-    public async ValueTask SendAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public override async ValueTask SendAsync(FrameHeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         // One sender at a time per link (IPeerLink's contract), so the schedule needs no lock.
         FrameFault fault = _schedule.Next();
@@ -47,7 +43,7 @@ public sealed class FaultInjectingLink : IPeerLink
         {
             try
             {
-                await Task.Delay(fault.Delay, _aborted.Token).ConfigureAwait(false);
+                await Task.Delay(fault.Delay, Aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -56,29 +52,13 @@ public sealed class FaultInjectingLink : IPeerLink
         }
         if (fault.DropLink)
         {
-            _inner.Abort(DropReason(_schedule.Frames - 1));
+            Inner.Abort(DropReason(_schedule.Frames - 1));
         }
         if (fault.Corruption != HeaderCorruption.None && header.Kind == FrameKind.Data)
         {
             header = Corrupt(header, fault.Corruption, fault.CorruptionBit);
         }
-        await _inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
-    }
-
-    public ValueTask<InboundFrame> ReceiveAsync(CancellationToken cancellationToken = default) => _inner.ReceiveAsync(cancellationToken);
-
-    public bool TryPeekHeader(out FrameHeader header) => _inner.TryPeekHeader(out header);
-
-    public void Abort(AbortReason reason)
-    {
-        _inner.Abort(reason);
-        _aborted.Cancel();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _inner.DisposeAsync().ConfigureAwait(false);
-        _aborted.Cancel();
+        await Inner.SendAsync(header, payload, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The header with one bit of <paramref name="field"/> flipped; still a well-formed header, just not this call's.</summary>

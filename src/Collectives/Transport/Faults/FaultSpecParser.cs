@@ -21,8 +21,7 @@ public static class FaultSpecParser
     /// <summary>Longest spec accepted: far above any real one, low enough that garbage costs nothing.</summary>
     public const int MaxLength = 512;
 
-    /// <summary>Longest single number accepted (digits, point, exponent).</summary>
-    private const int MaxNumberLength = 32;
+    private const int MaxNumberLength = SpecSyntax.MaxNumberLength;
 
     public const string Syntax =
         "comma-separated key=value pairs: seed=N (0..2^64-1), delay=D and jitter=D (a number with us, ms or s; " +
@@ -42,21 +41,8 @@ public static class FaultSpecParser
             throw Error($"the fault spec is {text.Length} characters long; at most {MaxLength} are accepted");
         }
         var spec = new FaultSpec();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string rawPart in text.Split(','))
+        foreach ((string key, string value) in SpecSyntax.Pairs(text, Error))
         {
-            string part = rawPart.Trim();
-            int equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw Error($"'{part}' is not key=value");
-            }
-            string key = part[..equals].Trim().ToLowerInvariant();
-            string value = part[(equals + 1)..].Trim();
-            if (!seen.Add(key))
-            {
-                throw Error($"'{key}' is given twice");
-            }
             spec = key switch
             {
                 SeedKey => spec with { Seed = ParseSeed(value) },
@@ -77,21 +63,7 @@ public static class FaultSpecParser
     }
 
     /// <summary>Parse without exceptions: false with the message for anything <see cref="Parse"/> rejects.</summary>
-    public static bool TryParse(string? text, out FaultSpec? spec, out string? error)
-    {
-        try
-        {
-            spec = Parse(text);
-            error = null;
-            return true;
-        }
-        catch (ArgumentException e)
-        {
-            spec = null;
-            error = e.Message;
-            return false;
-        }
-    }
+    public static bool TryParse(string? text, out FaultSpec? spec, out string? error) => SpecSyntax.TryParse(Parse, text, out spec, out error);
 
     private static ulong ParseSeed(string value) =>
         value.Length is > 0 and <= MaxNumberLength && ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
@@ -111,25 +83,11 @@ public static class FaultSpecParser
             ? p
             : throw Error($"{key}={value} is not a probability between 0 and 1");
 
-    /// <summary>A number with a unit (us, ms, s), rounded to whole microseconds so the canonical spec round-trips.</summary>
-    private static TimeSpan ParseDuration(string key, string value)
-    {
-        string lower = value.ToLowerInvariant();
-        (string number, double micros) = lower switch
-        {
-            _ when lower.EndsWith("us", StringComparison.Ordinal) => (lower[..^2], 1.0),
-            _ when lower.EndsWith("ms", StringComparison.Ordinal) => (lower[..^2], 1_000.0),
-            _ when lower.EndsWith('s') => (lower[..^1], 1_000_000.0),
-            _ => ("", 0.0),
-        };
-        if (number.Length is 0 or > MaxNumberLength ||
-            !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount) ||
-            !double.IsFinite(amount) || amount * micros > FaultSpec.MaxDelay.TotalMicroseconds)
-        {
-            throw Error($"{key}={value} is not a duration such as 500us, 2ms or 0.1s of at most {FaultSpec.MaxDelay.TotalSeconds} s");
-        }
-        return TimeSpan.FromMicroseconds(Math.Round(amount * micros));
-    }
+    /// <summary>A number with a unit (ns, us, ms, s), rounded to whole microseconds so the canonical spec round-trips.</summary>
+    private static TimeSpan ParseDuration(string key, string value) =>
+        SpecSyntax.Seconds(value) is double seconds && seconds <= FaultSpec.MaxDelay.TotalSeconds
+            ? TimeSpan.FromMicroseconds(Math.Round(seconds * 1e6))
+            : throw Error($"{key}={value} is not a duration such as 500us, 2ms or 0.1s of at most {FaultSpec.MaxDelay.TotalSeconds} s");
 
     private static ArgumentException Error(string problem) => new($"Bad fault spec: {problem}. Expected {Syntax}.");
 }
