@@ -143,23 +143,17 @@ internal sealed class RdmaEndpoint : IDisposable
     /// <summary>A waiting caller starts driving progress itself (see <see cref="RdmaTransportOptions.ReceiveSpin"/>).</summary>
     public void EnterCallerPolling() => Interlocked.Increment(ref _callerPollers);
 
-    /// <summary>
-    /// The caller stopped polling: the progress thread takes over at once if anything still waits
-    /// (a write in flight, credits owed). Not when nothing does: a receive that found its frame
-    /// would otherwise wake the thread once per frame, and on cores shared with the peer that
-    /// wake-up takes the core the peer's reply needs. A link that starts waiting later wakes the
-    /// thread itself.
-    /// </summary>
+    /// <summary>The caller stopped polling: the progress thread takes over at once if anything still waits.</summary>
     public void ExitCallerPolling()
     {
-        if (Interlocked.Decrement(ref _callerPollers) == 0 && AnyLinkNeedsProgress())
-        {
-            _engine.Wake();
-        }
+        Interlocked.Decrement(ref _callerPollers);
+        _engine.Wake();
     }
 
-    private bool AnyLinkNeedsProgress()
+    /// <summary>Retries posts that found no room, and says whether any link waits for something polling brings.</summary>
+    public bool AnyLinkWaiting()
     {
+        RetryPendingPosts();
         foreach (RdmaPeerLink link in Volatile.Read(ref _snapshot))
         {
             if (link.NeedsProgress)
@@ -168,13 +162,6 @@ internal sealed class RdmaEndpoint : IDisposable
             }
         }
         return false;
-    }
-
-    /// <summary>Retries posts that found no room, and says whether any link waits for something polling brings.</summary>
-    public bool AnyLinkWaiting()
-    {
-        RetryPendingPosts();
-        return AnyLinkNeedsProgress();
     }
 
     /// <summary>Every link retries the posts that found no room in the provider's queues.</summary>
