@@ -23,8 +23,6 @@ internal sealed class CollectiveContext
     // Each link as a direct receiver (or null), looked up once: an interface cast per frame
     // showed up in small-message profiles. Links are all connected before a context exists.
     private readonly IDirectReceive?[] _direct;
-    // Each link's sends carried without the caller's thread (IOffloadedSend), looked up once alike.
-    private readonly bool[] _offloadedSend;
     private readonly Action<Exception> _fail;
     // Group index → rank of the communicator. The identity for a communicator's own context; a
     // sub-group view (Group) maps its members, so headers and messages always carry real ranks.
@@ -46,7 +44,6 @@ internal sealed class CollectiveContext
         Size = size;
         _links = links;
         _direct = Array.ConvertAll(links, link => link as IDirectReceive);
-        _offloadedSend = Array.ConvertAll(links, link => link is IOffloadedSend);
         CommunicatorId = communicatorId;
         Epoch = epoch;
         Scratch = scratch;
@@ -77,7 +74,6 @@ internal sealed class CollectiveContext
         _channel = channel ?? parent._channel; // a group inside a channel stays on that channel
         _links = _channels[_channel];
         _direct = Array.ConvertAll(_links, link => link as IDirectReceive);
-        _offloadedSend = Array.ConvertAll(_links, link => link is IOffloadedSend);
         _offsetBase = parent._offsetBase + offsetBase;
         CommunicatorId = parent.CommunicatorId;
         Epoch = parent.Epoch;
@@ -295,11 +291,6 @@ internal sealed class CollectiveContext
     /// <paramref name="receivePeer"/>, chunk by chunk, both directions in flight together (the
     /// pattern of every ring step). With <paramref name="reduce"/> the incoming chunk is reduced:
     /// <c>receive = local op incoming</c>; otherwise it is copied into <paramref name="receive"/>.
-    /// Over a link whose sends need no caller thread (<see cref="IOffloadedSend"/>: RDMA), when
-    /// chunk i has arrived and send i is already done, send i+1 goes out before chunk i is folded
-    /// in, so the link carries the next chunk while this rank reduces instead of idling until the
-    /// round ends (rdma over tcp;ofi_rxm: 1.3-1.6x busbw from 1 MiB). A link carries one send at
-    /// a time, so it never waits for send i there: that would only hold the reduction back.
     /// </summary>
     public async ValueTask SendReceiveAsync(int sendPeer, ReadOnlyMemory<byte> send, long sendOffset,
         int receivePeer, Memory<byte> receive, long receiveOffset, bool reduce = false, ReadOnlyMemory<byte> local = default)
@@ -307,36 +298,23 @@ internal sealed class CollectiveContext
         int sendChunks = ChunkCount(send.Length);
         int receiveChunks = ChunkCount(receive.Length);
         int rounds = Math.Max(sendChunks, receiveChunks);
-        // At the start of round i, sends 0..posted-1 are posted, and posted is min(i + 1, sendChunks).
-        int posted = 0;
-        ValueTask sending = PostChunk(ref posted);
-        bool lent = reduce || _direct[receivePeer] is null;
-        bool sendAhead = sendChunks > 0 && _offloadedSend[sendPeer];
         for (int i = 0; i < rounds; i++)
         {
+            ValueTask sending = default;
+            if (i < sendChunks)
+            {
+                (int start, int length) = Chunk(send.Length, i);
+                sending = SendAsync(sendPeer, send.Slice(start, length), sendOffset + start);
+            }
             if (i < receiveChunks)
             {
                 (int start, int length) = Chunk(receive.Length, i);
                 try
                 {
-                    if (lent)
+                    if (reduce)
                     {
-                        using InboundFrame frame = await ReceiveCheckedAsync(receivePeer, receiveOffset + start, length).ConfigureAwait(false);
-                        if (sendAhead && posted == i + 1 && posted < sendChunks && sending.IsCompleted)
-                        {
-                            ValueTask finished = sending;
-                            sending = default;
-                            await finished.ConfigureAwait(false);
-                            sending = PostChunk(ref posted);
-                        }
-                        if (reduce)
-                        {
-                            ReductionKernels.Reduce(DataType, Op, local.Span.Slice(start, length), frame.Payload.Span, receive.Span.Slice(start, length));
-                        }
-                        else
-                        {
-                            BulkCopy.CopyStreaming(frame.Payload.Span, receive.Span.Slice(start, length));
-                        }
+                        await ReceiveReduceAsync(receivePeer, local.Slice(start, length), receive.Slice(start, length),
+                            receiveOffset + start).ConfigureAwait(false);
                     }
                     else
                     {
@@ -349,24 +327,7 @@ internal sealed class CollectiveContext
                     throw;
                 }
             }
-            if (posted == i + 1)
-            {
-                ValueTask finished = sending;
-                sending = default;
-                await finished.ConfigureAwait(false);
-                sending = PostChunk(ref posted);
-            }
-        }
-
-        ValueTask PostChunk(ref int next)
-        {
-            if (next >= sendChunks)
-            {
-                return default;
-            }
-            (int start, int length) = Chunk(send.Length, next);
-            next++;
-            return SendAsync(sendPeer, send.Slice(start, length), sendOffset + start);
+            await sending.ConfigureAwait(false);
         }
     }
 

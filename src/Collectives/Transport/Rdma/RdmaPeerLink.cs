@@ -28,7 +28,7 @@ namespace Collectives.Transport.Rdma;
 /// and <c>.Control.cs</c> the rest.
 /// </para>
 /// </summary>
-internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner, IOffloadedSend
+internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
 {
     private const int SlotBytes = RdmaTuning.MessageSlotBytes;
     private const int FrameOffset = RdmaTuning.MessagePrefixBytes;
