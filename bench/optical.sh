@@ -50,13 +50,10 @@ for pass in $(seq 1 "$RUNS"); do
   done
 done
 
-python3 - "$out" "$RUNS" "${cases[@]}" <<'PY'
-import json, statistics, sys, os
+PYTHONPATH="$root/bench" python3 - "$out" "$RUNS" "${cases[@]}" <<'PY'
+import statistics, sys
+from perf_results import passes as read_passes
 out, runs, cases = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-def rows(path):
-    lines = [l[4:] if l.startswith("[0] ") else l for l in open(path).read().splitlines()]
-    start = next(i for i, l in enumerate(lines) if l.startswith("{"))
-    return json.loads("\n".join(lines[start:]))["results"]
 def size(b):
     return f"{b >> 20} MiB" if b >= 1 << 20 else f"{b >> 10} KiB"
 print(f"# all-reduce float32 sum under emulated circuits; median of {runs} passes; ms")
@@ -65,12 +62,7 @@ print("|---|---|---|---|---|---|---|---|")
 flag = lambda x: f"{x:.2f}" + ("" if 1 / 1.25 <= x <= 1.25 else " ✗")
 for case in cases:
     name, algo, plan, reconfig = case.split("|")
-    passes = []
-    for p in range(1, runs + 1):
-        try:
-            passes.append(rows(os.path.join(out, f"{p}-{name}.txt")))
-        except Exception as e:
-            print(f"# pass {p} {name}: no result ({e})")
+    passes = read_passes(out, runs, name)
     if not passes:
         continue
     for i, row in enumerate(passes[0]):

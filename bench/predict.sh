@@ -28,24 +28,15 @@ for pass in $(seq 1 "$RUNS"); do
   done
 done
 
-python3 - "$out" "$RUNS" "$TRANSPORTS" <<'PY'
-import json, statistics, sys, os
+PYTHONPATH="$root/bench" python3 - "$out" "$RUNS" "$TRANSPORTS" <<'PY'
+import statistics, sys
+from perf_results import passes as read_passes
 out, runs, transports = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
-def rows(path):
-    text = open(path).read()
-    lines = [l[4:] if l.startswith("[0] ") else l for l in text.splitlines()]
-    start = next(i for i, l in enumerate(lines) if l.startswith("{"))
-    return json.loads("\n".join(lines[start:]))["results"]
 print("# all-reduce float32 sum, 2 ranks; median of %d passes, each after its own collectives tune" % runs)
 print("| transport | size | algorithm | predicted (us) | out-of-place (us) | in-place (us) | oop/pred | ip/pred |")
 print("|---|---|---|---|---|---|---|---|")
 for transport in transports:
-    passes = []
-    for p in range(1, runs + 1):
-        try:
-            passes.append(rows(os.path.join(out, f"{p}-{transport}.txt")))
-        except Exception as e:
-            print(f"# pass {p} {transport}: no result ({e})")
+    passes = read_passes(out, runs, transport)
     if not passes:
         continue
     for i, row in enumerate(passes[0]):

@@ -31,8 +31,9 @@ for pass in $(seq 1 "$RUNS"); do
   done
 done
 
-python3 - "$out" "$RUNS" "$PROVIDERS" <<'PY'
-import json, statistics, sys, os
+PYTHONPATH="$root/bench" python3 - "$out" "$RUNS" "$PROVIDERS" <<'PY'
+import statistics, sys, os
+from perf_results import results
 out, runs, providers = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
 def raw(path):
     rows = {}
@@ -42,9 +43,7 @@ def raw(path):
             rows[int(f[0])] = (float(f[2]), float(f[4]))
     return rows
 def perf(path):
-    lines = [l[4:] if l.startswith("[0] ") else l for l in open(path).read().splitlines()]
-    start = next(i for i, l in enumerate(lines) if l.startswith("{"))
-    return {r["size"]: r["out_of_place"]["busbw"] for r in json.loads("\n".join(lines[start:]))["results"]}
+    return {r["size"]: r["out_of_place"]["busbw"] for r in results(path)}
 print("# all-reduce float32 sum, 2 ranks, --transport rdma; raw = the shim's RMA write, 16 in flight; medians of %d passes (GB/s)" % runs)
 print("| provider | size | raw one way | raw both ways | all-reduce busbw | busbw / one way | busbw / both ways |")
 print("|---|---|---|---|---|---|---|")
