@@ -275,9 +275,14 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
         ((TcpPeerLink)_control).DropConnections();
     }
 
-    /// <summary>"rank 0 could not post a write on its rdma link to rank 1 (rdma over tcp;ofi_rxm): [tcp;ofi_rxm] ...".</summary>
+    /// <summary>
+    /// "endpoint 0 could not post a write on its rdma link to endpoint 1 (rdma over tcp;ofi_rxm): [tcp;ofi_rxm] ...".
+    /// Endpoints, as every link names its ends (the communicator adds the ranks): a peer's death
+    /// can surface here first, and its PeerLostException must name the peer as the shm and tcp
+    /// links' do (the crash drill failed on the rdma transport when it read "rank 1").
+    /// </summary>
     private string Describe(string what, string fabricText) => string.Create(CultureInfo.InvariantCulture,
-        $"rank {_key.LocalEndpoint} {what} on its rdma link to rank {_key.PeerEndpoint} ({_endpoint.Description}): {fabricText}");
+        $"endpoint {_key.LocalEndpoint} {what} on its rdma link to endpoint {_key.PeerEndpoint} ({_endpoint.Description}): {fabricText}");
 
     private RegisteredBuffer Allocate(int length, uint access)
     {
