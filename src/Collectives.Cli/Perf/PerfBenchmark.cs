@@ -32,7 +32,7 @@ internal sealed class PerfBenchmark<T>
         Communicator? reporting = localRanks.FirstOrDefault(c => c.Rank == 0);
         bool reports = reporting is not null;
         // Once, for the largest size; every size slices them.
-        Dictionary<int, RankBuffers<T>> buffers = localRanks.ToDictionary(c => c.Rank, _ => new RankBuffers<T>(layouts));
+        Dictionary<int, RankBuffers<T>> buffers = localRanks.ToDictionary(c => c.Rank, _ => new RankBuffers<T>(layouts, _options.OffsetBytes));
         if (reports)
         {
             reporter.Begin(_options);

@@ -31,9 +31,9 @@ internal readonly struct PerfCall<T>
     /// <summary>Slices <paramref name="buffers"/> into the layout nccl-tests uses for the collective and placement.</summary>
     public static PerfCall<T> For(in CollectiveLayout layout, RankBuffers<T> buffers, int rank, Placement placement, ReduceOp op, int root)
     {
-        Memory<T> send = buffers.Send.AsMemory(0, layout.SendCount);
-        Memory<T> receive = buffers.Receive.AsMemory(0, layout.ReceiveCount);
-        Memory<T> both = buffers.Receive.AsMemory(0, layout.InPlaceCount);
+        Memory<T> send = buffers.Send[..layout.SendCount];
+        Memory<T> receive = buffers.Receive[..layout.ReceiveCount];
+        Memory<T> both = buffers.Receive[..layout.InPlaceCount];
         bool inPlace = placement == Placement.InPlace;
         (Memory<T> input, Memory<T> output) = layout.Kind switch
         {

@@ -20,6 +20,7 @@ internal static class PerfFlags
     public static readonly FlagSpec Algorithm = new("algo", null, "NAME", "force an algorithm: ring, tree, halving-doubling, recursive-doubling, or allreduce=tree,... (default: automatic)");
     public static readonly FlagSpec Transport = new("transport", null, "NAME", $"transport between ranks: {string.Join(", ", PerfOptions.Transports)} (default inprocess)");
     public static readonly FlagSpec Chunk = new("chunk", null, "BYTES", "payload of one frame (default 1M)");
+    public static readonly FlagSpec Offset = new("offset", null, "BYTES", "start every buffer BYTES past a page boundary (default 0: page-aligned, as the peers' benchmarks)");
     public static readonly FlagSpec Timeout = new("timeout", null, "SECONDS", "deadline of one collective (default 600)");
     public static readonly FlagSpec Json = new("json", null, null, "print one JSON document instead of the table");
     public static readonly FlagSpec Predict = new("predict", null, null, "add the selector's algorithm, its predicted time (us) and measured/predicted per size");
@@ -29,7 +30,7 @@ internal static class PerfFlags
     public static IReadOnlyList<FlagSpec> All { get; } =
     [
         MinBytes, MaxBytes, StepFactor, StepBytes, Iterations, Warmup, Budget, Check, Op, DataType, Root,
-        Ranks, Algorithm, Transport, Chunk, Timeout, Json, Predict, TuneFile, Help,
+        Ranks, Algorithm, Transport, Chunk, Offset, Timeout, Json, Predict, TuneFile, Help,
     ];
 
     public static string Usage()

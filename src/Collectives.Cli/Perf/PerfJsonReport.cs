@@ -42,6 +42,7 @@ internal sealed class PerfJsonReport : IPerfReporter
             json.WriteNumber("budget_bytes", options.BudgetBytes);
             json.WriteBoolean("check", options.Check);
             json.WriteNumber("chunk_bytes", options.ChunkBytes);
+            json.WriteNumber("buffer_offset_bytes", options.OffsetBytes);
             if (options.Predict)
             {
                 json.WriteString("costs", options.CostProfile?.Source ?? "built-in defaults");

@@ -98,6 +98,9 @@ internal sealed record PerfOptions
 
     public int ChunkBytes { get; init; } = CommunicatorOptions.DefaultChunkBytes;
 
+    /// <summary>--offset: where each buffer starts past a page boundary, in bytes (0: page-aligned).</summary>
+    public int OffsetBytes { get; init; }
+
     public TimeSpan Timeout { get; init; } = CommunicatorOptions.DefaultTimeout;
 
     /// <summary>Print one JSON document instead of the table.</summary>

@@ -85,6 +85,7 @@ internal static class PerfOptionsParser
             return chunk <= int.MaxValue ? options with { ChunkBytes = (int)chunk }
                 : throw new UsageException($"chunk size '{text}' for {flag.Display} is too large; it must be below 2G.");
         }
+        if (flag == PerfFlags.Offset) return options with { OffsetBytes = Integer(flag, text, 0, 4095, "bytes from 0 to 4095") };
         if (flag == PerfFlags.Timeout)
         {
             return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0 && seconds <= 86400
@@ -116,6 +117,12 @@ internal static class PerfOptionsParser
         {
             throw new UsageException($"{PerfFlags.Op.Display} {ReduceOpNames.Name(options.Op)} applies to integer dtypes only, " +
                 $"not {DataTypeNames.Name(options.DataType)}; use sum, prod, min, max or avg, or an integer {PerfFlags.DataType.Display}.");
+        }
+        int elementBytes = DataTypes.SizeOf(options.DataType);
+        if (options.OffsetBytes % elementBytes != 0)
+        {
+            throw new UsageException($"{PerfFlags.Offset.Display} {options.OffsetBytes} does not start a whole {DataTypeNames.Name(options.DataType)} element; " +
+                $"use a multiple of {elementBytes}.");
         }
         CheckWithLibrary(new CommunicatorOptions { Algorithm = options.Algorithm }, PerfFlags.Algorithm, options.Algorithm);
         CheckWithLibrary(new CommunicatorOptions { ChunkBytes = options.ChunkBytes }, PerfFlags.Chunk,

@@ -28,6 +28,7 @@ public sealed class PerfOptionsParserTests
         Assert.False(options.Json);
         Assert.False(options.Help);
         Assert.Equal(CommunicatorOptions.DefaultChunkBytes, options.ChunkBytes);
+        Assert.Equal(0, options.OffsetBytes);
         Assert.Equal(CommunicatorOptions.DefaultTimeout, options.Timeout);
     }
 
@@ -90,7 +91,7 @@ public sealed class PerfOptionsParserTests
         PerfOptions options = PerfOptionsParser.Parse(
         [
             "reduce", "-b", "1K", "-e", "1M", "-f", "4", "-n", "7", "-w", "0", "-c", "0", "-o", "max", "-d", "int64", "-r", "2",
-            "--ranks", "3", "--algo", "tree", "--transport", "inprocess", "--json", "--chunk", "64K", "--timeout", "2.5",
+            "--ranks", "3", "--algo", "tree", "--transport", "inprocess", "--json", "--chunk", "64K", "--timeout", "2.5", "--offset", "56",
         ]);
         Assert.Equal(CollectiveKind.Reduce, options.Collective);
         Assert.Equal(1024, options.MinBytes);
@@ -108,6 +109,7 @@ public sealed class PerfOptionsParserTests
         Assert.True(options.Json);
         Assert.Equal(64 << 10, options.ChunkBytes);
         Assert.Equal(TimeSpan.FromSeconds(2.5), options.Timeout);
+        Assert.Equal(56, options.OffsetBytes);
     }
 
     [Fact]
@@ -202,6 +204,9 @@ public sealed class PerfOptionsParserTests
     [InlineData("invalid --chunk '32': CommunicatorOptions.ChunkBytes must be between 64 and", "--chunk", "32")]
     [InlineData("invalid size 'lots' for --chunk", "--chunk", "lots")]
     [InlineData("invalid timeout '0' for --timeout", "--timeout", "0")]
+    [InlineData("invalid value '4096' for --offset; use bytes from 0 to 4095", "--offset", "4096")]
+    [InlineData("--offset 6 does not start a whole float element; use a multiple of 4", "--offset", "6")]
+    [InlineData("--offset 4 does not start a whole double element; use a multiple of 8", "--offset", "4", "-d", "double")]
     [InlineData("--json takes no value, but got 'yes'", "--json=yes")]
     [InlineData("unknown collective 'gather'; use one of allreduce, reducescatter, allgather, broadcast, reduce, alltoall", "gather")]
     [InlineData("unexpected argument 'reduce': give one collective, then flags", "allreduce", "reduce")]
