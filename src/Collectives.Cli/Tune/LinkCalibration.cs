@@ -34,11 +34,12 @@ internal static class LinkCalibration
             throw new ArgumentException($"Link calibration runs on 2 ranks, not {pair.Size}.", nameof(pair));
         }
         long largest = schedule.Sizes.Max();
-        float[] input = new float[largest / 2 / sizeof(float)];
-        float[] output = new float[input.Length * 2];
+        // Page-aligned, as perf's buffers are, so the model is measured on the same footing.
+        Memory<float> input = AlignedMemory.Allocate<float>((int)(largest / 2 / sizeof(float)));
+        Memory<float> output = AlignedMemory.Allocate<float>(input.Length * 2);
         // Touch every page before timing: first-touch faults are not the link's cost.
-        input.AsSpan().Fill(1);
-        output.AsSpan().Clear();
+        input.Span.Fill(1);
+        output.Span.Clear();
         // A one-rank all-gather is exactly the local copy a two-rank one makes before its step
         // (the library's own streaming copy, which Span.CopyTo from cache would undercount).
         Communicator[] alone = Communicator.CreateLocalGroup(1);
@@ -56,7 +57,7 @@ internal static class LinkCalibration
         {
             for (int i = 0; i < count; i++)
             {
-                Memory<float> mine = input.AsMemory(0, blocks[i]), all = output.AsMemory(0, 2 * blocks[i]);
+                Memory<float> mine = input[..blocks[i]], all = output[..(2 * blocks[i])];
                 int repetitions = schedule.RepetitionsFor((long)blocks[i] * sizeof(float));
                 await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
                 double gather = await GatherRoundAsync(pair, mine, all, repetitions, cancellationToken).ConfigureAwait(false);

@@ -17,10 +17,11 @@ internal static class ReductionCalibration
         CancellationToken cancellationToken)
     {
         long largest = schedule.Sizes.Max();
-        float[] a = new float[largest / sizeof(float)], b = new float[a.Length], dst = new float[a.Length];
-        a.AsSpan().Fill(1);
-        b.AsSpan().Fill(2);
-        dst.AsSpan().Clear();
+        // Page-aligned, as perf's and the library's scratch buffers are.
+        int length = (int)(largest / sizeof(float));
+        Memory<float> a = AlignedMemory.Allocate<float>(length), b = AlignedMemory.Allocate<float>(length), dst = AlignedMemory.Allocate<float>(length);
+        a.Span.Fill(1);
+        b.Span.Fill(2);
         int count = schedule.Sizes.Count;
         var rounds = schedule.Sizes.Select(_ => new List<double>(schedule.Rounds)).ToArray();
         // Round 0 is untimed (caches, first use); later rounds visit every size in turn, as the link calibration does.
@@ -44,11 +45,11 @@ internal static class ReductionCalibration
     }
 
     /// <summary>Seconds per reduction of <paramref name="floats"/> elements, averaged over back-to-back repetitions.</summary>
-    private static double Round(float[] a, float[] b, float[] dst, int floats, int repetitions)
+    private static double Round(Memory<float> a, Memory<float> b, Memory<float> dst, int floats, int repetitions)
     {
-        ReadOnlySpan<byte> left = MemoryMarshal.AsBytes(a.AsSpan(0, floats));
-        ReadOnlySpan<byte> right = MemoryMarshal.AsBytes(b.AsSpan(0, floats));
-        Span<byte> output = MemoryMarshal.AsBytes(dst.AsSpan(0, floats));
+        ReadOnlySpan<byte> left = MemoryMarshal.AsBytes(a.Span[..floats]);
+        ReadOnlySpan<byte> right = MemoryMarshal.AsBytes(b.Span[..floats]);
+        Span<byte> output = MemoryMarshal.AsBytes(dst.Span[..floats]);
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < repetitions; i++)
         {

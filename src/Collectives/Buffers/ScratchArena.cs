@@ -3,17 +3,13 @@ namespace Collectives.Buffers;
 /// <summary>
 /// Temporary buffers an algorithm needs beside the caller's (partial sums that must not land
 /// in a read-only input, an in-place all-to-all's incoming blocks). Kept between calls so a
-/// training loop does not allocate every step; grown by doubling. Each buffer starts on a page
-/// boundary, pinned: socket and shared-memory copies into a buffer that starts mid cache line
-/// run slower (the kernel's copy and our kernels split lines), and where a GC array starts is
-/// otherwise chance.
+/// training loop does not allocate every step; grown by doubling. Each buffer comes from
+/// <see cref="AlignedMemory"/>, so receives and reductions into it never start mid cache line.
 /// </summary>
 internal sealed class ScratchArena
 {
     /// <summary>Distinct buffers one algorithm may hold at once.</summary>
     public const int Slots = 5;
-
-    private const int PageBytes = 4096;
 
     private readonly Memory<byte>[] _buffers = new Memory<byte>[Slots];
 
@@ -23,8 +19,8 @@ internal sealed class ScratchArena
         Memory<byte> buffer = _buffers[slot];
         if (buffer.Length < bytes)
         {
-            int size = Math.Max(bytes, (int)Math.Min(Array.MaxLength - PageBytes, 2L * buffer.Length));
-            buffer = PageAligned(size);
+            int size = Math.Max(bytes, (int)Math.Min(Array.MaxLength - AlignedMemory.PageBytes, 2L * buffer.Length));
+            buffer = AlignedMemory.Allocate<byte>(size);
             _buffers[slot] = buffer;
         }
         return buffer[..bytes];
@@ -34,18 +30,5 @@ internal sealed class ScratchArena
     public void Release()
     {
         Array.Clear(_buffers);
-    }
-
-    /// <summary><paramref name="bytes"/> bytes of a pinned array, from its first page boundary.</summary>
-    private static unsafe Memory<byte> PageAligned(int bytes)
-    {
-        byte[] array = GC.AllocateUninitializedArray<byte>(bytes + PageBytes, pinned: true);
-        long address;
-        fixed (byte* start = array)
-        {
-            address = (long)start;
-        }
-        int skip = (int)((PageBytes - (address % PageBytes)) % PageBytes);
-        return array.AsMemory(skip, bytes);
     }
 }

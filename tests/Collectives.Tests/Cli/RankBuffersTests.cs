@@ -1,5 +1,4 @@
 using Collectives.Cli.Perf;
-using Collectives.Kernels;
 
 namespace Collectives.Tests.Cli;
 
@@ -21,18 +20,6 @@ public sealed class RankBuffersTests
         Assert.Equal(layouts[1].InPlaceCount, buffers.Receive.Length);
         Assert.Equal(offsetBytes, PageOffset(buffers.Send));
         Assert.Equal(offsetBytes, PageOffset(buffers.Receive));
-    }
-
-    [Fact]
-    public void WideElementsKeepTheirAlignment()
-    {
-        CollectiveLayout[] layouts = [CollectiveLayout.For(CollectiveKind.AllGather, 3 << 20, 3, 8)];
-        var buffers = new RankBuffers<double>(layouts, 24);
-
-        Assert.Equal(24, PageOffset(buffers.Send));
-        Assert.Equal(24, PageOffset(buffers.Receive));
-        buffers.Receive.Span[^1] = 1.5;
-        Assert.Equal(1.5, buffers.Receive.Span[^1]);
     }
 
     private static unsafe long PageOffset<T>(Memory<T> memory)
