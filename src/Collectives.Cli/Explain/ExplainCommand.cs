@@ -171,7 +171,8 @@ internal static class ExplainCommand
                     return ExitCodes.Success;
                 }
                 topology = communicator.Topology;
-                circuits = communicator.Options.Circuits;
+                // The job's own circuits are what its selector prices; --circuits asks what they would do to a job without.
+                circuits = communicator.Options.Circuits ?? circuits;
             }
             CircuitCostModel? circuitModel = circuits is null || topology.Size < 2 ? null
                 : new CircuitCostModel(circuits.BuildFabric(topology.Size), circuits.Plan, $"{EnvironmentVariables.Circuits}={circuits}", topology, profile);
