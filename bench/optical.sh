@@ -4,11 +4,13 @@
 # prints beside each size what the optical simulator predicts for the same fabric and plan:
 #   ring on a static ring (never reconfigures, so one reconfiguration time serves),
 #   halving-doubling on its per-step matchings at each reconfiguration time of RECONFIGS,
-#   halving-doubling on the static ring (relayed partners: the multi-hop path).
+#   halving-doubling on the static ring (relayed partners: the multi-hop path),
+#   plan=auto at each reconfiguration time of AUTO_RECONFIGS with no --algo: the selector picks per
+#   size by the circuit model (the row names its pick) and the emulation follows the pick's plan.
 # RUNS passes; per size the median measured time (out of place, in place), the median
 # prediction, and measured/predicted, flagged outside [1/1.25, 1.25] (the issue's target from 1 MiB).
 #   bash bench/optical.sh                       # RUNS=3, BW=250MB/s
-#   RUNS=1 BW=1GB/s RECONFIGS="0us 1ms" bash bench/optical.sh
+#   RUNS=1 BW=1GB/s RECONFIGS="0us 1ms" AUTO_RECONFIGS="" bash bench/optical.sh
 # Each pass first runs `collectives tune` under the launcher with RANKS ranks (so the reduction
 # speed and shared-memory alpha the model uses are measured with as many ranks sharing the cores
 # as the benchmark has); TUNE_FILE=PATH uses that profile instead.
@@ -18,6 +20,7 @@ RUNS=${RUNS:-3}
 BW=${BW:-250MB/s}
 RANKS=${RANKS:-4}
 RECONFIGS=${RECONFIGS:-"0us 50us 1ms 10ms"}
+AUTO_RECONFIGS=${AUTO_RECONFIGS-"0us 1ms"}
 MINB=${MINB:-1M}
 MAXB=${MAXB:-64M}
 SWITCH=${SWITCH:-fast-ocs}
@@ -26,10 +29,11 @@ cd "$root"
 dotnet build -c Release --nologo -v q src/Collectives.Cli/Collectives.Cli.csproj >/dev/null || exit 1
 C="$root/src/Collectives.Cli/bin/Release/net10.0/collectives"
 
-# name|algorithm|plan|reconfiguration
+# name|algorithm|plan|reconfiguration (algorithm "auto": no --algo, the selector picks)
 cases=("ring|ring|ring|0us")
 for r in $RECONFIGS; do cases+=("hd-$r|halving-doubling|matchings|$r"); done
 cases+=("hd-relayed|halving-doubling|ring|0us")
+for r in $AUTO_RECONFIGS; do cases+=("auto-$r|auto|auto|$r"); done
 
 echo "optical.sh: $RUNS passes, $RANKS ranks over shm, ports $BW, switch $SWITCH; logs in $out" >&2
 for pass in $(seq 1 "$RUNS"); do
@@ -43,7 +47,9 @@ for pass in $(seq 1 "$RUNS"); do
     IFS='|' read -r name algo plan reconfig <<<"$case"
     spec="switch=$SWITCH,reconfig=$reconfig,bandwidth=$BW,plan=$plan"
     echo "optical.sh: pass $pass: $algo on $plan, reconfig $reconfig" >&2
-    COLLECTIVES_CIRCUITS="$spec" "$C" perf allreduce --transport shm --ranks "$RANKS" --algo "$algo" \
+    algo_flag=(--algo "$algo")
+    [ "$algo" = auto ] && algo_flag=()
+    COLLECTIVES_CIRCUITS="$spec" "$C" perf allreduce --transport shm --ranks "$RANKS" "${algo_flag[@]}" \
       -b "$MINB" -e "$MAXB" -f 4 -n 10 -w 2 -B 256M --json --predict --tune-file "$profile" \
       > "$out/$pass-$name.txt" 2>&1 || echo "optical.sh: $name exited $?" >&2
     echo "$spec" > "$out/spec-$name.txt"
@@ -72,5 +78,7 @@ for case in cases:
         oop = med(lambda r: r["out_of_place"]["time_us"]) / 1e3
         ip = med(lambda r: r["in_place"]["time_us"]) / 1e3
         label = "any" if name == "ring" or name == "hd-relayed" else reconfig
-        print(f"| {algo} on {plan} | {label} | {size(row['size'])} | {pred:.2f} | {oop:.2f} | {ip:.2f} | {flag(oop / pred)} | {flag(ip / pred)} |")
+        # Under plan=auto the row names what the selector picked (the prediction's "ring on ring (auto)", say).
+        what = same[0]["predicted"]["algorithm"] if algo == "auto" else f"{algo} on {plan}"
+        print(f"| {what} | {label} | {size(row['size'])} | {pred:.2f} | {oop:.2f} | {ip:.2f} | {flag(oop / pred)} | {flag(ip / pred)} |")
 PY

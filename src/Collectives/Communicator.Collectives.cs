@@ -216,8 +216,10 @@ public sealed partial class Communicator
     /// <summary>
     /// What a call of <paramref name="kind"/> over <paramref name="bytes"/> (the nccl-tests size:
     /// the buffer, or the whole input / output for the block collectives) would run: the
-    /// selector's choice with its predicted time, from this communicator's topology, cost profile
-    /// and overrides. The same answer the call itself gets; runs nothing.
+    /// selector's choice with its predicted time, from this communicator's topology, cost profile,
+    /// circuits (under <see cref="CommunicatorOptions.Circuits"/>, all-reduce, reduce-scatter and
+    /// all-gather are priced by the optical circuit model) and overrides. The same answer the call
+    /// itself gets; runs nothing.
     /// </summary>
     public AlgorithmChoice Plan(CollectiveKind kind, DataType type, long bytes)
     {

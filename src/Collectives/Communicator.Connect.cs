@@ -131,7 +131,7 @@ public sealed partial class Communicator
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                         $"Rank {job.Rank}: the topology given describes {topology.Size} ranks but the job has {job.Size}."), nameof(options));
                 }
-                return new Communicator(job.Rank, job.Size, links, id, Enumerable.Range(0, job.Size).ToArray(), options, overrides, provider,
+                return new Communicator(job.Rank, job.Size, links, id, Enumerable.Range(0, job.Size).ToArray(), job.Size, options, overrides, provider,
                     topology, owned: transports, transportOf: peer => provider.TransportFor(peer)?.Name, extraChannels: extraChannels);
             }
         }

@@ -42,19 +42,23 @@ public sealed partial class Communicator : IAsyncDisposable
     private readonly IReadOnlyList<IAsyncDisposable> _owned;
     private readonly Func<int, string?> _transportOf;
     private readonly SelectionCache _selections;
+    private readonly int _jobSize;
     private int _pointToPointInFlight;
     private bool _collectiveInFlight;
     private AbortReason? _broken;
     private int _disposed;
 
-    private Communicator(int rank, int size, IPeerLink?[] links, ulong id, int[] endpoints, CommunicatorOptions options,
+    /// <param name="jobSize">Ranks in the whole job: the nodes of emulated circuits, which <paramref name="endpoints"/> index.</param>
+    private Communicator(int rank, int size, IPeerLink?[] links, ulong id, int[] endpoints, int jobSize, CommunicatorOptions options,
         AlgorithmOverrides overrides, ILinkProvider linkProvider, JobTopology topology, IReadOnlyList<IAsyncDisposable>? owned = null,
         Func<int, string?>? transportOf = null, IPeerLink?[][]? extraChannels = null)
     {
         _extraChannels = extraChannels ?? [];
+        _jobSize = jobSize;
         Topology = topology;
-        _selections = new SelectionCache(topology, options.CostProfile ?? CostDefaults.Profile, overrides, options.ChunkBytes,
-            1 + _extraChannels.Length);
+        CostProfile profile = options.CostProfile ?? CostDefaults.Profile;
+        _selections = new SelectionCache(topology, profile, overrides, options.ChunkBytes, 1 + _extraChannels.Length,
+            CircuitModel(options, topology, profile, endpoints, jobSize));
         _owned = owned ?? [];
         _transportOf = transportOf ?? (_ => linkProvider.Name);
         Rank = rank;
@@ -126,10 +130,17 @@ public sealed partial class Communicator : IAsyncDisposable
         {
             throw new ArgumentException("CommunicatorOptions.Circuits differs between ranks; every rank of a group emulates the same circuits.", nameof(optionsPerRank));
         }
+        if (circuits is not null && optionsPerRank[0].Circuits is { } given && given != circuits.Spec)
+        {
+            throw new ArgumentException($"CommunicatorOptions.Circuits ({given}) differs from the circuit emulation's spec ({circuits.Spec}); give one of them.",
+                nameof(circuits));
+        }
         circuits ??= optionsPerRank[0].Circuits is { } spec ? new CircuitEmulation(spec, size) : null;
         if (circuits is not null)
         {
             fabric = new LinkDecoratingProvider(fabric, circuits.Wrap);
+            // The communicator reports the circuits it runs under, and its selector prices them, whichever way they were given.
+            optionsPerRank = optionsPerRank.Select(o => o with { Circuits = circuits.Spec }).ToArray();
         }
         ulong id = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(sizeof(ulong)));
         int[] endpoints = Enumerable.Range(0, size).ToArray();
@@ -149,7 +160,7 @@ public sealed partial class Communicator : IAsyncDisposable
                     }
                 }
             }
-            group[rank] = new Communicator(rank, size, channels[0], id, endpoints, optionsPerRank[rank], overrides[rank], fabric, topologies[rank],
+            group[rank] = new Communicator(rank, size, channels[0], id, endpoints, size, optionsPerRank[rank], overrides[rank], fabric, topologies[rank],
                 extraChannels: channels[1..]);
         }
         return group;
@@ -201,7 +212,7 @@ public sealed partial class Communicator : IAsyncDisposable
         }
         Func<int, string?> parentTransport = _transportOf;
         int[] memberRanks = members.Select(m => m.Rank).ToArray();
-        return new Communicator(childRank, members.Count, channels[0], childId, endpoints, Options, _overrides, _linkProvider,
+        return new Communicator(childRank, members.Count, channels[0], childId, endpoints, _jobSize, Options, _overrides, _linkProvider,
             Topology.Subset(memberRanks), transportOf: peer => parentTransport(memberRanks[peer]), extraChannels: channels[1..]);
     }
 
@@ -245,6 +256,21 @@ public sealed partial class Communicator : IAsyncDisposable
         {
             await owned.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The circuit model the selector prices with under emulated circuits: for a communicator whose
+    /// ranks are the circuit fabric's nodes in order (the job's own, or a split that keeps every
+    /// rank in place). A split of some ranks runs its steps between nodes the model's schedules do
+    /// not place, so it chooses by the cost model.
+    /// </summary>
+    private static CircuitCostModel? CircuitModel(CommunicatorOptions options, JobTopology topology, CostProfile profile, int[] endpoints, int jobSize)
+    {
+        if (options.Circuits is not { } spec || endpoints.Length != jobSize || endpoints.Where((endpoint, rank) => endpoint != rank).Any())
+        {
+            return null;
+        }
+        return new CircuitCostModel(spec.BuildFabric(jobSize), spec.Plan, $"{Bootstrap.EnvironmentVariables.Circuits}={spec}", topology, profile);
     }
 
     /// <summary>Marks the communicator broken (first reason wins) and aborts every link with the reason.</summary>

@@ -81,7 +81,9 @@ public sealed record CommunicatorOptions
     /// <summary>
     /// Optical circuits to emulate on this communicator's links (as COLLECTIVES_CIRCUITS does for
     /// launched jobs, which it overrides): frames wait for the circuits and switch changes of the
-    /// spec, so real collectives run on one machine under an optical plan. Every rank must use the same spec.
+    /// spec, so real collectives run on one machine under an optical plan, and the selector prices
+    /// all-reduce, reduce-scatter and all-gather with the optical circuit model of the same spec
+    /// (<see cref="Selection.CircuitCostModel"/>). Every rank must use the same spec.
     /// </summary>
     public Collectives.Transport.Circuits.CircuitSpec? Circuits { get; init; }
 

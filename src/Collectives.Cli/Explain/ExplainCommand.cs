@@ -8,6 +8,7 @@ using Collectives.Optical.Switches;
 using Collectives.Selection;
 using Collectives.Simulation;
 using Collectives.Topology;
+using Collectives.Transport.Circuits;
 
 namespace Collectives.Cli.Explain;
 
@@ -31,11 +32,13 @@ internal static class ExplainCommand
         string.Join(", ", OpticalSwitchPresets.All.Select(s => s.Name)) + " (default mems-ocs)");
     private static readonly FlagSpec Degree = new("degree", null, "D", "with --inter optical: optical ports per host (default 4)");
     private static readonly FlagSpec Reconfiguration = new("reconfiguration", null, "US", "with --inter optical: the switch's reconfiguration time in us instead of the preset's");
+    private static readonly FlagSpec Circuits = new("circuits", null, "SPEC", "emulated optical circuits to price allreduce, reducescatter and allgather under, " +
+        "as the selector of a job under COLLECTIVES_CIRCUITS does (same syntax; default: COLLECTIVES_CIRCUITS, else none)");
     private static readonly FlagSpec TuneFile = new("tune-file", null, "PATH", "cost profile written by collectives tune (default: COLLECTIVES_TUNE_FILE, else built-in defaults)");
     private static readonly FlagSpec Help = new("help", 'h', null, "print this help");
 
     private static readonly IReadOnlyList<FlagSpec> Flags = [Collective, Sizes, DataTypeFlag, Ranks, Hosts, TopologyFlag, Intra, Inter, Switch, Degree,
-        Reconfiguration, TuneFile, Help];
+        Reconfiguration, Circuits, TuneFile, Help];
 
     public static string Usage()
     {
@@ -62,6 +65,7 @@ internal static class ExplainCommand
         OpticalSwitchSpec device = OpticalSwitchPresets.MemsOcs;
         int degree = FabricSpec.DefaultDegree;
         double? reconfiguration = null;
+        string? circuitsText = Environment.GetEnvironmentVariable(EnvironmentVariables.Circuits);
         try
         {
             foreach (ParsedArgument arg in ArgumentReader.Read(args, Flags, "explain"))
@@ -132,12 +136,19 @@ internal static class ExplainCommand
                     reconfiguration = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double us) && double.IsFinite(us) && us >= 0
                         ? us * 1e-6 : throw new UsageException("--reconfiguration needs a time in us, not negative.");
                 }
+                else if (arg.Flag == Circuits)
+                {
+                    circuitsText = value;
+                }
                 else if (arg.Flag == TuneFile)
                 {
                     tuneFile = value;
                 }
             }
             CostProfile profile = CostProfileLoader.Load(tuneFile);
+            CircuitSpec? circuits = circuitsText is null ? null
+                : CircuitSpecParser.TryParse(circuitsText, out CircuitSpec? parsedCircuits, out string? circuitsError) ? parsedCircuits
+                : throw new UsageException($"--circuits / {EnvironmentVariables.Circuits}: {circuitsError}");
             JobTopology topology;
             if (topologyFile is not null)
             {
@@ -160,8 +171,12 @@ internal static class ExplainCommand
                     return ExitCodes.Success;
                 }
                 topology = communicator.Topology;
+                // The job's own circuits are what its selector prices; --circuits asks what they would do to a job without.
+                circuits = communicator.Options.Circuits ?? circuits;
             }
-            output.Write(Render(kind, type, sizes, topology, profile));
+            CircuitCostModel? circuitModel = circuits is null || topology.Size < 2 ? null
+                : new CircuitCostModel(circuits.BuildFabric(topology.Size), circuits.Plan, $"{EnvironmentVariables.Circuits}={circuits}", topology, profile);
+            output.Write(Render(kind, type, sizes, topology, profile, circuitModel));
             if (topology.InterHostClass == LinkClass.OpticalCircuit)
             {
                 output.Write(CircuitCandidates.Render(kind, type, sizes, topology, profile, device, degree, reconfiguration));
@@ -181,13 +196,23 @@ internal static class ExplainCommand
         }
     }
 
-    /// <summary>The explain table: one row per size, one column per candidate (µs), the winner marked, then why.</summary>
-    public static string Render(CollectiveKind kind, DataType type, IReadOnlyList<long> sizes, JobTopology topology, CostProfile profile)
+    /// <summary>
+    /// The explain table: one row per size, one column per candidate (µs), the winner marked, then
+    /// why. Under <paramref name="circuits"/> the collectives the circuit model covers show its
+    /// prices with each candidate's circuit changes, and the reconfiguration times at which the
+    /// choice would change.
+    /// </summary>
+    public static string Render(CollectiveKind kind, DataType type, IReadOnlyList<long> sizes, JobTopology topology, CostProfile profile,
+        CircuitCostModel? circuits = null)
     {
         var text = new StringWriter(CultureInfo.InvariantCulture);
         text.WriteLine($"# {CollectiveNames.Name(kind)}, {DataTypeNames.Name(type)}, {topology.Size} ranks: {topology.Summary()}");
         text.WriteLine($"# costs: {profile.Source}");
-        List<SelectionExplanation> explanations = sizes.Select(size => AlgorithmSelector.Explain(kind, type, size, topology, profile)).ToList();
+        List<SelectionExplanation> explanations = sizes.Select(size => AlgorithmSelector.Explain(kind, type, size, topology, profile, circuits: circuits)).ToList();
+        if (explanations.FirstOrDefault(e => e.CircuitModel is not null) is { } priced)
+        {
+            text.WriteLine($"# priced by {priced.CircuitModel}; [n] = circuit changes during the call");
+        }
         IReadOnlyList<CandidateCost> columns = explanations[0].Candidates;
         text.Write($"{"size",12}");
         foreach (CandidateCost column in columns)
@@ -203,6 +228,10 @@ internal static class ExplainCommand
                 string cell = candidate.PredictedSeconds is { } seconds
                     ? (seconds * 1e6).ToString(seconds * 1e6 < 100 ? "0.00" : "0", CultureInfo.InvariantCulture) + " us"
                     : "-";
+                if (candidate.PredictedSeconds is not null && candidate.Reconfigurations is { } changes)
+                {
+                    cell += $" [{changes}]";
+                }
                 if (candidate.Algorithm == explanation.Winner.Algorithm)
                 {
                     cell = "*" + cell;
@@ -219,6 +248,17 @@ internal static class ExplainCommand
         foreach (SelectionExplanation explanation in explanations)
         {
             text.WriteLine($"# {SizeParser.Format(explanation.Bytes)}: {explanation.Reason}");
+        }
+        if (circuits is not null && circuits.Covers(kind))
+        {
+            foreach (long bytes in sizes)
+            {
+                IReadOnlyList<(double Seconds, Algorithm Below, Algorithm Above)> flips = AlgorithmSelector.CircuitBreakEvens(kind, type, bytes, topology, circuits);
+                text.WriteLine($"# {SizeParser.Format(bytes)} on circuits: " + (flips.Count == 0
+                    ? "the choice is the same for any reconfiguration time"
+                    : string.Join("; ", flips.Select(f =>
+                        $"{Name(f.Below)} below {SimulatedFabric.Seconds(f.Seconds)} of reconfiguration, {Name(f.Above)} above"))));
+            }
         }
         return text.ToString();
     }

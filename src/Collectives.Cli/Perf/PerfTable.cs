@@ -46,7 +46,10 @@ internal sealed class PerfTable : IPerfReporter
         }
         if (_predict)
         {
-            Line($"#  predicted: the selector's algorithm and its cost-model time; costs: {options.CostProfile?.Source ?? "built-in defaults"}");
+            string model = options.Circuits is { } circuits
+                ? $"the optical circuit model's time for the plan (COLLECTIVES_CIRCUITS={circuits})"
+                : "its cost-model time";
+            Line($"#  predicted: the selector's algorithm and {model}; costs: {options.CostProfile?.Source ?? "built-in defaults"}");
             if (options.Ranks > Environment.ProcessorCount)
             {
                 // The model prices a step as if every rank ran at once; here ranks take turns on the cores.

@@ -6,7 +6,9 @@ namespace Collectives.Selection;
 /// <summary>
 /// One communicator's selector, remembered per (collective, element type, size): pricing every
 /// candidate on the topology costs microseconds, a training loop repeats the same sizes, and a
-/// small all-reduce must not pay it each time. Thread-safe; bounded (cleared when full).
+/// small all-reduce must not pay it each time. Under emulated circuits the optical simulator prices
+/// the candidates (tens of microseconds for a few ranks, milliseconds at 64), so it runs once per
+/// (collective, element type, size) here, not per call. Thread-safe; bounded (cleared when full).
 /// </summary>
 internal sealed class SelectionCache
 {
@@ -17,17 +19,24 @@ internal sealed class SelectionCache
     private readonly AlgorithmOverrides _overrides;
     private readonly int _chunkBytes;
     private readonly int _maxChannels;
+    private readonly CircuitCostModel? _circuits;
     private readonly Dictionary<(CollectiveKind, DataType, long), AlgorithmChoice> _choices = [];
     private readonly Lock _gate = new();
 
-    public SelectionCache(JobTopology topology, CostProfile profile, AlgorithmOverrides overrides, int chunkBytes, int maxChannels)
+    /// <param name="circuits">The circuit model when the communicator runs under emulated circuits, else null.</param>
+    public SelectionCache(JobTopology topology, CostProfile profile, AlgorithmOverrides overrides, int chunkBytes, int maxChannels,
+        CircuitCostModel? circuits = null)
     {
+        _circuits = circuits;
         _maxChannels = maxChannels;
         _topology = topology;
         _profile = profile;
         _overrides = overrides;
         _chunkBytes = chunkBytes;
     }
+
+    /// <summary>The circuit model the choices are priced by, or null when the communicator runs on plain links.</summary>
+    public CircuitCostModel? Circuits => _circuits;
 
     public Algorithm Choose(CollectiveKind kind, DataType type, long bytes) => ChooseFull(kind, type, bytes).Algorithm;
 
@@ -40,7 +49,7 @@ internal sealed class SelectionCache
                 return known;
             }
         }
-        AlgorithmChoice choice = AlgorithmSelector.Choose(kind, type, bytes, _topology, _profile, _overrides, _chunkBytes, _maxChannels);
+        AlgorithmChoice choice = AlgorithmSelector.Choose(kind, type, bytes, _topology, _profile, _overrides, _chunkBytes, _maxChannels, _circuits);
         lock (_gate)
         {
             if (_choices.Count >= Capacity)

@@ -39,36 +39,50 @@ public static class ReconfigurationBreakEven
             return best?.Algorithm;
         }
         double own = optical.Switch.ReconfigurationSeconds(options.UseP99);
-        SimulatedAlgorithm? now = Winner(own);
-        if (now is null)
+        return Search(own, Winner).Select(flip => new BreakEven(flip.Seconds, flip.Below, flip.Above)).ToList();
+    }
+
+    /// <summary>
+    /// The reconfiguration times nearest <paramref name="own"/> (one below, one above) at which
+    /// <paramref name="winnerAt"/> (the fastest algorithm for a switch of that change time) names
+    /// another algorithm, with the winner on either side: for any pricing of the candidates, the
+    /// simulator's planner or a fixed plan's (the runtime selector's under emulated circuits).
+    /// </summary>
+    public static IReadOnlyList<(double Seconds, T Below, T Above)> Search<T>(double own, Func<double, T?> winnerAt)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(winnerAt);
+        if (winnerAt(own) is not { } now)
         {
             return [];
         }
-        var found = new List<BreakEven>();
-        if (Search(own, 0.5, now.Value, Winner) is { } lower)
+        var found = new List<(double, T, T)>();
+        if (Search(own, 0.5, now, winnerAt) is { } lower)
         {
             found.Add(lower);
         }
-        if (Search(own, 2, now.Value, Winner) is { } upper)
+        if (Search(own, 2, now, winnerAt) is { } upper)
         {
             found.Add(upper);
         }
         return found;
     }
 
-    private static BreakEven? Search(double own, double factor, SimulatedAlgorithm now, Func<double, SimulatedAlgorithm?> winner)
+    private static (double Seconds, T Below, T Above)? Search<T>(double own, double factor, T now, Func<double, T?> winner)
+        where T : struct
     {
+        var same = EqualityComparer<T>.Default;
         double near = Math.Max(own, FastestConsidered);
         double far = near * factor;
         while (far is >= FastestConsidered and <= SlowestConsidered)
         {
-            SimulatedAlgorithm? there = winner(far);
-            if (there is { } other && other != now)
+            T? there = winner(far);
+            if (there is { } other && !same.Equals(other, now))
             {
                 while (Math.Abs(far - near) > Precision * Math.Max(far, near))
                 {
                     double middle = Math.Sqrt(far * near);
-                    if (winner(middle) == now)
+                    if (winner(middle) is { } atMiddle && same.Equals(atMiddle, now))
                     {
                         near = middle;
                     }
@@ -79,8 +93,8 @@ public static class ReconfigurationBreakEven
                 }
                 // Report the faster side's winner below and the slower side's above.
                 return factor > 1
-                    ? new BreakEven(Math.Sqrt(far * near), now, winner(far)!.Value)
-                    : new BreakEven(Math.Sqrt(far * near), winner(far)!.Value, now);
+                    ? (Math.Sqrt(far * near), now, winner(far)!.Value)
+                    : (Math.Sqrt(far * near), winner(far)!.Value, now);
             }
             near = far;
             far *= factor;

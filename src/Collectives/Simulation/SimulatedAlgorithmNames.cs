@@ -24,18 +24,21 @@ public static class SimulatedAlgorithmNames
             algorithm = SimulatedAlgorithm.MultiRing;
             return true;
         }
-        if (AlgorithmNames.TryParse(key, out Algorithm library))
+        if (AlgorithmNames.TryParse(key, out Algorithm library) && FromLibrary(library) is { } simulated)
         {
-            (bool known, algorithm) = library switch
-            {
-                Algorithm.Ring => (true, SimulatedAlgorithm.Ring),
-                Algorithm.HalvingDoubling => (true, SimulatedAlgorithm.HalvingDoubling),
-                Algorithm.RecursiveDoubling => (true, SimulatedAlgorithm.RecursiveDoubling),
-                _ => (false, default),
-            };
-            return known;
+            algorithm = simulated;
+            return true;
         }
         algorithm = default;
         return false;
     }
+
+    /// <summary>The simulator's schedule for one of the library's own algorithms, or null where it has none (trees, hierarchical, pairwise, ...).</summary>
+    public static SimulatedAlgorithm? FromLibrary(Algorithm algorithm) => algorithm switch
+    {
+        Algorithm.Ring => SimulatedAlgorithm.Ring,
+        Algorithm.HalvingDoubling => SimulatedAlgorithm.HalvingDoubling,
+        Algorithm.RecursiveDoubling => SimulatedAlgorithm.RecursiveDoubling,
+        _ => null,
+    };
 }

@@ -1,3 +1,4 @@
+using Collectives.Kernels;
 using Collectives.Tests.Harness;
 using Collectives.Transport.Circuits;
 
@@ -30,9 +31,12 @@ public sealed class CircuitCollectiveTests
         Enumerable.Range(0, count).Select(i => MathF.Sin((i * 0.37f) + rank) * (1 + (rank * 0.1f))).ToArray();
 
     /// <summary>Every collective and point-to-point call once; returns each rank's outputs, concatenated.</summary>
+    /// <summary>Elements per rank of the block collectives (all-reduce's buffer holds this many per rank).</summary>
+    private const int CollectiveCount = 3001;
+
     private static async Task<float[][]> RunEveryCollectiveAsync(Communicator[] group)
     {
-        const int n = 3001;
+        const int n = CollectiveCount;
         return await RankRunner.RunAsync(group, async c =>
         {
             var results = new List<float>();
@@ -69,13 +73,19 @@ public sealed class CircuitCollectiveTests
     [MemberData(nameof(Jobs))]
     public async Task EveryCollectiveGivesTheSameBitsAsWithoutCircuits(int size, string spec, string algorithm)
     {
-        Communicator[] plain = Group(size, algorithm, null);
-        float[][] expected = await RunEveryCollectiveAsync(plain);
-        await RankRunner.DisposeAllAsync(plain);
-
         var clock = new RecordingCircuitClock();
         var emulation = new CircuitEmulation(CircuitSpecParser.Parse(spec), size, clock);
         Communicator[] emulated = Group(size, algorithm, emulation);
+        // Under circuits the selector prices all-reduce, reduce-scatter and all-gather by the circuit model; without
+        // them it would pick by the cost model, and another algorithm sums floats in another order.
+        string reference = algorithm == "auto"
+            ? string.Join(",", new[] { CollectiveKind.AllReduce, CollectiveKind.ReduceScatter, CollectiveKind.AllGather }.Select(kind =>
+                $"{kind}={AlgorithmNames.Name(emulated[0].Plan(kind, DataType.Float32, 4L * CollectiveCount * size).Algorithm)}"))
+            : algorithm;
+        Communicator[] plain = Group(size, reference, null);
+        float[][] expected = await RunEveryCollectiveAsync(plain);
+        await RankRunner.DisposeAllAsync(plain);
+
         float[][] actual = await RunEveryCollectiveAsync(emulated);
         await RankRunner.DisposeAllAsync(emulated);
 

@@ -28,6 +28,23 @@ public sealed class CircuitMultiProcessTests
     }
 
     [Fact]
+    public async Task UnderPlanAutoPerfPredictsTheSelectorsOwnChoicePerSize()
+    {
+        // No --algo: with a switch that changes at once, recursive doubling takes the 8-byte call and halving-doubling the
+        // 256 KiB one (its ring-equal bytes in fewer steps), each on the matchings; the prediction is the selector's own.
+        ProcessResult result = await CliProcess.RunAsync(CliProcess.Tool,
+            ["perf", "allreduce", "--ranks", "4", "--transport", "shm", "-b", "8", "-e", "256K", "-f", "32768", "-n", "2", "-w", "1", "--predict", "--json"],
+            new Dictionary<string, string> { ["COLLECTIVES_CIRCUITS"] = "reconfig=0us,bandwidth=2GB/s,plan=auto" });
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(result.Output);
+        string[] algorithms = document.RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => r.GetProperty("predicted").GetProperty("algorithm").GetString()!).ToArray();
+        Assert.Equal(["recursive-doubling on matchings (auto)", "halving-doubling on matchings (auto)"], algorithms);
+        Assert.All(document.RootElement.GetProperty("results").EnumerateArray(),
+            r => Assert.True(r.GetProperty("predicted").GetProperty("time_us").GetDouble() > 0));
+    }
+
+    [Fact]
     public async Task ABadSpecFailsEveryRankNamingTheVariable()
     {
         ProcessResult result = await CliProcess.RunToolAsync("run", "-n", "2", "--transports", "shm",

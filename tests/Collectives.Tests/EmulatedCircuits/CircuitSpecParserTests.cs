@@ -1,4 +1,5 @@
 using Collectives.Optical.Switches;
+using Collectives.Optical.Planning;
 using Collectives.Transport.Circuits;
 
 namespace Collectives.Tests.EmulatedCircuits;
@@ -41,6 +42,7 @@ public sealed class CircuitSpecParserTests
     [Theory]
     [InlineData("switch=mems-ocs,reconfig=1ms,bandwidth=500MB/s,degree=2,hop=1us,forward=3us,plan=rings")]
     [InlineData("reconfig=0us,plan=matchings")]
+    [InlineData("reconfig=20us,plan=auto")]
     [InlineData("switch=sirius")]
     public void TheCanonicalSpecParsesBackToTheSameSpec(string text)
     {
@@ -61,7 +63,7 @@ public sealed class CircuitSpecParserTests
     [InlineData("bandwidth=10B/s", "bandwidth=10B/s is not a port bandwidth")]
     [InlineData("degree=0", "degree=0 is not a whole number of ports from 1 to 64")]
     [InlineData("hop=1s", "hop=1s is not a duration")]
-    [InlineData("plan=mesh", "plan=mesh is not a plan; say ring, rings or matchings")]
+    [InlineData("plan=mesh", "plan=mesh is not a plan; say ring, rings, matchings or auto")]
     public void BadSpecsSayWhatIsWrongAndWhatIsAllowed(string text, string problem)
     {
         var error = Assert.Throws<ArgumentException>(() => CircuitSpecParser.Parse(text));

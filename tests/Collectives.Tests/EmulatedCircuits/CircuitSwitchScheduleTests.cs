@@ -94,6 +94,42 @@ public sealed class CircuitSwitchScheduleTests
     }
 
     [Fact]
+    public void UnderPlanAutoARingHoldsTheRingAndHalvingDoublingWalksItsMatchingsAtEveryNode()
+    {
+        CircuitSpec spec = CircuitSpecParser.Parse("reconfig=1ms,plan=auto");
+        CircuitFabric fabric = spec.BuildFabric(8);
+        Assert.Equal(["ring", "xor 4", "xor 2", "xor 1"], spec.PlanConfigurations(fabric).Select(c => c.Name));
+        CircuitSwitchSchedule[] nodes = Enumerable.Range(0, 8).Select(n => new CircuitSwitchSchedule(fabric, spec.Plans(fabric), n)).ToArray();
+        var seen = new List<string>[nodes.Length];
+        for (int n = 0; n < nodes.Length; n++)
+        {
+            seen[n] = [];
+            CircuitSwitchSchedule node = nodes[n];
+            // A ring's frames find their neighbour on the ring the job starts on.
+            CircuitDecision ring = node.Decide((n + 1) % 8, Algorithm.Ring);
+            Assert.False(ring.Changes);
+            // Halving-doubling's partners are relayed over the ring under plan=ring; under auto they get their matching.
+            foreach (int mask in new[] { 4, 2, 1, 1, 2, 4 })
+            {
+                CircuitDecision decision = node.Decide(n ^ mask, Algorithm.HalvingDoubling);
+                Assert.Equal(1, decision.Route.Hops);
+                node.Apply(decision);
+                seen[n].Add(node.Current.Name);
+            }
+            Assert.Equal(5, node.Changes);
+            // The next ring call leaves the matching, even where it joins the node to its neighbour (xor 1 joins 0 and 1).
+            CircuitDecision back = node.Decide((n + 1) % 8, Algorithm.Ring);
+            Assert.True(back.Changes);
+            Assert.Equal("ring", back.Route.Configuration.Name);
+            node.Apply(back);
+            // A recursive doubling's first exchange, across bit 0, finds the xor 1 matching.
+            Assert.Equal("xor 1", node.Decide(n ^ 1, Algorithm.RecursiveDoubling).Route.Configuration.Name);
+        }
+        Assert.Equal(["xor 4", "xor 2", "xor 1", "xor 1", "xor 2", "xor 4"], seen[0]);
+        Assert.All(seen, s => Assert.Equal(seen[0], s));
+    }
+
+    [Fact]
     public void DecidingChangesNothingUntilApplied()
     {
         CircuitSwitchSchedule node = Nodes("plan=matchings", 4)[0];

@@ -26,6 +26,32 @@ public sealed class OpticalExplainCommandTests
     }
 
     [Fact]
+    public async Task UnderEmulatedCircuitsTheSelectorsOwnTableIsPricedByTheCircuitModel()
+    {
+        // 64 ranks over shared memory (alpha 1 us by the built-in profile), hops of 0.5 us, plan=auto: at 1 MiB ring and
+        // halving-doubling differ by latency and changes alone, so they cross at 57/5 (alpha + delta) = 17.1 us.
+        ProcessResult result = await CliProcess.RunAsync(CliProcess.Tool, ["explain", "--ranks", "64", "--sizes", "1M"],
+            new Dictionary<string, string> { ["COLLECTIVES_CIRCUITS"] = "switch=fast-ocs,reconfig=5us,bandwidth=50GB/s,hop=0.5us,plan=auto" });
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("# priced by the optical circuit model (COLLECTIVES_CIRCUITS=switch=fast-ocs,reconfig=5us,", result.Output);
+        string row = result.Output.Split('\n').Single(l => l.TrimStart().StartsWith("1M ", StringComparison.Ordinal));
+        Assert.Contains(" us [10]", row);
+        Assert.Contains(" us [0]", row);
+        Assert.EndsWith("halving-doubling", row.TrimEnd());
+        Assert.Contains("# tree: not considered (the circuit model has no schedule for it", result.Output);
+        Assert.Contains("# 1M: halving-doubling is predicted", result.Output);
+        Assert.Contains("by the optical circuit model", result.Output);
+        Assert.Contains("# 1M on circuits: halving-doubling below 17.1 us of reconfiguration, ring above", result.Output);
+
+        ProcessResult flag = await CliProcess.RunToolAsync("explain", "--ranks", "4", "--sizes", "8", "--circuits", "plan=ring");
+        Assert.True(flag.ExitCode == 0, flag.ToString());
+        Assert.Contains("# priced by the optical circuit model (COLLECTIVES_CIRCUITS=switch=fast-ocs,", flag.Output);
+        ProcessResult bad = await CliProcess.RunToolAsync("explain", "--ranks", "4", "--circuits", "plan=mesh");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("plan=mesh is not a plan", bad.Error);
+    }
+
+    [Fact]
     public async Task UnequalHostsAndOtherLinksSayWhatTheCircuitPlannerNeeds()
     {
         ProcessResult uneven = await CliProcess.RunToolAsync("explain", "--hosts", "2,1,3", "--inter", "optical", "--sizes", "8");

@@ -1,5 +1,6 @@
 using Collectives.Optical.Circuits;
 using Collectives.Optical.Fabric;
+using Collectives.Optical.Planning;
 
 namespace Collectives.Transport.Circuits;
 
@@ -22,7 +23,7 @@ public sealed class CircuitEmulation
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         Spec = spec;
         Fabric = spec.BuildFabric(nodes);
-        Plan = spec.PlanConfigurations(Fabric);
+        Plans = spec.Plans(Fabric);
         Clock = clock ?? SystemCircuitClock.Shared;
     }
 
@@ -30,7 +31,11 @@ public sealed class CircuitEmulation
 
     public CircuitFabric Fabric { get; }
 
-    public IReadOnlyList<CircuitConfiguration> Plan { get; }
+    /// <summary>Every configuration of the plan, in plan order.</summary>
+    public IReadOnlyList<CircuitConfiguration> Plan => Plans.All;
+
+    /// <summary>The plan's configurations and which of them each algorithm's frames may use.</summary>
+    public CircuitPlanConfigurations Plans { get; }
 
     public ICircuitClock Clock { get; }
 
@@ -41,7 +46,7 @@ public sealed class CircuitEmulation
         {
             if (!_nodes.TryGetValue(endpoint, out EmulatedCircuitNode? node))
             {
-                node = new EmulatedCircuitNode(new CircuitSwitchSchedule(Fabric, Plan, endpoint), Fabric.Switch.MinimumHold.Value);
+                node = new EmulatedCircuitNode(new CircuitSwitchSchedule(Fabric, Plans, endpoint), Fabric.Switch.MinimumHold.Value);
                 _nodes[endpoint] = node;
             }
             return node;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Collectives.Optical.Candidates;
 using Collectives.Optical.Circuits;
 using Collectives.Optical.Fabric;
+using Collectives.Optical.Planning;
 using Collectives.Optical.Switches;
 
 namespace Collectives.Transport.Circuits;
@@ -82,41 +82,17 @@ public sealed record CircuitSpec
     }
 
     /// <summary>
-    /// The configurations the switch goes through, in order (a static plan has one). Matchings
-    /// follow halving-doubling: the fold's hand-over, masks p/2 down to 1, the hand-back; each on
-    /// every port. Empty for a single node.
+    /// The configurations the switch goes through, in plan order (a static plan has one).
+    /// Matchings follow halving-doubling: the fold's hand-over, masks p/2 down to 1, the
+    /// hand-back; each on every port. Auto holds the static ring, then the matchings. Empty for a single node.
     /// </summary>
-    public IReadOnlyList<CircuitConfiguration> PlanConfigurations(CircuitFabric fabric)
+    public IReadOnlyList<CircuitConfiguration> PlanConfigurations(CircuitFabric fabric) => Plans(fabric).All;
+
+    /// <summary>The plan's configurations and which of them each algorithm's frames may use (<see cref="CircuitPlanConfigurations"/>).</summary>
+    public CircuitPlanConfigurations Plans(CircuitFabric fabric)
     {
         ArgumentNullException.ThrowIfNull(fabric);
-        if (fabric.Nodes < 2)
-        {
-            return [];
-        }
-        switch (Plan)
-        {
-            case CircuitPlanKind.Ring:
-                return [CandidateConfigurations.StaticRing(fabric)];
-            case CircuitPlanKind.Rings:
-                return [CandidateConfigurations.MultiRing(fabric)];
-            default:
-                var fold = new Schedules.PowerOfTwoFold(fabric.Nodes);
-                var patterns = new List<Schedules.FlowPattern>();
-                if (fold.Fold is { } handOver)
-                {
-                    patterns.Add(handOver);
-                }
-                for (int mask = fold.Active >> 1; mask >= 1; mask >>= 1)
-                {
-                    patterns.Add(fold.Exchange(mask));
-                }
-                if (fold.Unfold is { } handBack)
-                {
-                    patterns.Add(handBack);
-                }
-                // Every layer of one matching fits one plane, so ForPattern never gives up here.
-                return patterns.Select(p => CircuitConfiguration.ForPattern(p, fabric.Degree)!).ToArray();
-        }
+        return CircuitPlanConfigurations.Build(fabric, Plan);
     }
 
     /// <summary>The canonical spec: every field, in a fixed order, times in microseconds, bandwidth in bytes per second.</summary>

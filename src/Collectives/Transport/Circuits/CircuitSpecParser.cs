@@ -1,4 +1,5 @@
 using System.Globalization;
+using Collectives.Optical.Planning;
 using Collectives.Optical.Switches;
 
 namespace Collectives.Transport.Circuits;
@@ -42,7 +43,8 @@ public static class CircuitSpecParser
         "; default fast-ocs), reconfig=D (the switch's change time, e.g. 0us, 50us, 1ms, 10ms; at most 10 s; default the preset's), " +
         "bandwidth=R (per port, e.g. 1GB/s, 500MB/s, 8Gb/s; 1MB/s to 1TB/s; default 1GB/s), degree=N (ports per node, 1..64; default 1), " +
         "hop=D (per circuit crossed; default 0.5us), forward=D (per relaying node; default 5us), " +
-        "plan=ring|rings|matchings (static ring, coprime-stride rings, or halving-doubling's per-step matchings; default ring); " +
+        "plan=ring|rings|matchings|auto (static ring, coprime-stride rings, halving-doubling's per-step matchings, or auto: " +
+        "each call on the plan of the algorithm the selector picks, a ring holding the static ring and halving-doubling walking its matchings; default ring); " +
         "or @FILE holding the same pairs; e.g. switch=fast-ocs,reconfig=50us,bandwidth=1GB/s,plan=matchings";
 
     /// <exception cref="ArgumentException">The spec (or its file) is empty, too long, unreadable, or has an unknown, repeated or malformed part.</exception>
@@ -87,19 +89,15 @@ public static class CircuitSpecParser
     public static bool TryParse(string? text, out CircuitSpec? spec, out string? error) => SpecSyntax.TryParse(Parse, text, out spec, out error);
 
     /// <summary>The name <see cref="Parse"/> reads for <paramref name="plan"/>.</summary>
-    public static string PlanName(CircuitPlanKind plan) => plan switch
-    {
-        CircuitPlanKind.Ring => "ring",
-        CircuitPlanKind.Rings => "rings",
-        _ => "matchings",
-    };
+    public static string PlanName(CircuitPlanKind plan) => CircuitPlanConfigurations.Name(plan);
 
     private static CircuitPlanKind ParsePlan(string value) => value.ToLowerInvariant() switch
     {
         "ring" => CircuitPlanKind.Ring,
         "rings" or "multi-ring" => CircuitPlanKind.Rings,
         "matchings" or "halving-doubling" => CircuitPlanKind.Matchings,
-        _ => throw Error($"plan={value} is not a plan; say ring, rings or matchings"),
+        "auto" => CircuitPlanKind.Auto,
+        _ => throw Error($"plan={value} is not a plan; say ring, rings, matchings or auto"),
     };
 
     private static int ParseDegree(string value) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Collectives.Optical.Circuits;
 using Collectives.Optical.Cost;
 using Collectives.Optical.Fabric;
+using Collectives.Optical.Planning;
 using Collectives.Optical.Routing;
 using Collectives.Schedules;
 
@@ -17,6 +18,14 @@ namespace Collectives.Transport.Circuits;
 /// (a barrier's or all-to-all's odd pair on matchings) gets a configuration of its own: the
 /// circuits between the two, which both ends work out alike.
 /// <para>
+/// Under plan=auto the plan is the one of the frame's algorithm (the header names it;
+/// <see cref="CircuitPlanConfigurations.For"/>): a ring's frames keep to the static ring,
+/// halving-doubling's and recursive doubling's walk the matchings, and the first frame of a call
+/// whose algorithm differs from the last one's leaves the other plan's configuration at every node
+/// alike. So each call runs on the configurations the selector priced it on, with no message
+/// between nodes and nothing shared between concurrent communicators but the node's own view.
+/// </para>
+/// <para>
 /// Whether the peer is reached depends on this node's own flow; how fast it goes is priced as the
 /// model prices the whole step: a frame's header names its algorithm, which fixes the step's
 /// pattern (a ring step shifts every node by the same offset, a halving-doubling step swaps across
@@ -30,19 +39,35 @@ namespace Collectives.Transport.Circuits;
 public sealed class CircuitSwitchSchedule
 {
     private readonly CircuitFabric _fabric;
-    private readonly IReadOnlyList<CircuitConfiguration> _plan;
+    private readonly IReadOnlyList<CircuitConfiguration> _all;
+    private readonly Func<Algorithm, IReadOnlyList<CircuitConfiguration>> _planFor;
     private readonly CircuitRouter _router = new();
     private readonly Dictionary<(CircuitConfiguration, FlowPattern), PatternLoad> _loads = [];
     private readonly Dictionary<(int, Algorithm), FlowPattern> _patterns = [];
     private readonly PowerOfTwoFold _fold;
     private readonly Dictionary<int, CircuitConfiguration> _pairConfigurations = [];
-    // The plan position the node came from: an off-plan pair configuration remembers where the plan stood.
-    private int _planIndex;
+    // Per plan (by reference), the position the node last took from it: an off-plan pair configuration, or under
+    // plan=auto another algorithm's configuration, remembers where the plan stood.
+    private readonly Dictionary<IReadOnlyList<CircuitConfiguration>, int> _planIndex = new(ReferenceEqualityComparer.Instance);
 
     /// <param name="fabric">The emulated fabric (every rank builds the same one from the same spec).</param>
-    /// <param name="plan">The configurations in plan order (<see cref="CircuitSpec.PlanConfigurations"/>).</param>
+    /// <param name="plan">The configurations in plan order (<see cref="CircuitSpec.PlanConfigurations"/>), for frames of every algorithm.</param>
     /// <param name="node">This node (the job-wide rank).</param>
     public CircuitSwitchSchedule(CircuitFabric fabric, IReadOnlyList<CircuitConfiguration> plan, int node)
+        : this(fabric, plan, _ => plan, node)
+    {
+    }
+
+    /// <param name="fabric">The emulated fabric (every rank builds the same one from the same spec).</param>
+    /// <param name="plans">The plan's configurations and which of them each algorithm's frames may use (<see cref="CircuitSpec.Plans"/>).</param>
+    /// <param name="node">This node (the job-wide rank).</param>
+    public CircuitSwitchSchedule(CircuitFabric fabric, CircuitPlanConfigurations plans, int node)
+        : this(fabric, (plans ?? throw new ArgumentNullException(nameof(plans))).All, plans.For, node)
+    {
+    }
+
+    private CircuitSwitchSchedule(CircuitFabric fabric, IReadOnlyList<CircuitConfiguration> plan,
+        Func<Algorithm, IReadOnlyList<CircuitConfiguration>> planFor, int node)
     {
         ArgumentNullException.ThrowIfNull(fabric);
         ArgumentNullException.ThrowIfNull(plan);
@@ -57,7 +82,9 @@ public sealed class CircuitSwitchSchedule
             }
         }
         _fabric = fabric;
-        _plan = plan;
+        _all = plan;
+        _planFor = planFor;
+        _planIndex[plan] = 0;
         Node = node;
         Current = plan.Count > 0 ? plan[0] : CircuitConfiguration.Empty(fabric.Nodes);
         _fold = new PowerOfTwoFold(fabric.Nodes);
@@ -82,13 +109,19 @@ public sealed class CircuitSwitchSchedule
             throw new ArgumentOutOfRangeException(nameof(peer), peer, string.Create(CultureInfo.InvariantCulture,
                 $"Node {Node} of an emulated {_fabric.Nodes}-node circuit fabric has no peer {peer}."));
         }
-        if (RouteOn(Current, peer, algorithm) is { } here)
+        IReadOnlyList<CircuitConfiguration> plan = _planFor(algorithm);
+        // Under plan=auto a configuration of another algorithm's plan is left even where it reaches the peer: a ring call
+        // after halving-doubling takes every node back to the ring alike, rather than leaving the nodes whose neighbour
+        // the last matching happens to join on that matching, and halving-doubling never relays over the ring.
+        bool foreign = IndexOf(plan, Current) < 0 && IndexOf(_all, Current) >= 0;
+        if (!foreign && RouteOn(Current, peer, algorithm) is { } here)
         {
             return new CircuitDecision(here, false, 0);
         }
-        for (int step = 1; step <= _plan.Count; step++)
+        int from = PlanIndex(plan);
+        for (int step = 1; step <= plan.Count; step++)
         {
-            CircuitConfiguration next = _plan[(_planIndex + step) % _plan.Count];
+            CircuitConfiguration next = plan[(from + step) % plan.Count];
             if (RouteOn(next, peer, algorithm) is { } there)
             {
                 return Change(there);
@@ -105,16 +138,39 @@ public sealed class CircuitSwitchSchedule
             return;
         }
         CircuitConfiguration next = decision.Route.Configuration;
-        for (int i = 0; i < _plan.Count; i++)
+        foreach (IReadOnlyList<CircuitConfiguration> plan in _planIndex.Keys.ToArray())
         {
-            if (ReferenceEquals(_plan[i], next))
+            if (IndexOf(plan, next) is int index and >= 0)
             {
-                _planIndex = i;
-                break;
+                _planIndex[plan] = index;
             }
         }
         Current = next;
         Changes++;
+    }
+
+    // Where a plan stands: the configuration the node last took from it; for a plan first used now, the lit
+    // configuration when it is one of the plan's, else just before the plan's start (so its search begins at the first).
+    private int PlanIndex(IReadOnlyList<CircuitConfiguration> plan)
+    {
+        if (!_planIndex.TryGetValue(plan, out int index))
+        {
+            index = IndexOf(plan, Current) is int lit and >= 0 ? lit : plan.Count - 1;
+            _planIndex[plan] = index;
+        }
+        return index;
+    }
+
+    private static int IndexOf(IReadOnlyList<CircuitConfiguration> plan, CircuitConfiguration configuration)
+    {
+        for (int i = 0; i < plan.Count; i++)
+        {
+            if (ReferenceEquals(plan[i], configuration))
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private CircuitDecision Change(CircuitRoute route)
