@@ -4,7 +4,7 @@ namespace Collectives.Buffers;
 /// Temporary buffers an algorithm needs beside the caller's (partial sums that must not land
 /// in a read-only input, an in-place all-to-all's incoming blocks). Kept between calls so a
 /// training loop does not allocate every step; grown by doubling. Each buffer comes from
-/// <see cref="AlignedMemory"/>, so receives and reductions into it never start mid cache line.
+/// <see cref="AlignedMemory"/>, so socket receives into it never start mid cache line.
 /// </summary>
 internal sealed class ScratchArena
 {
