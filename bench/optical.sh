@@ -49,8 +49,11 @@ for pass in $(seq 1 "$RUNS"); do
     echo "optical.sh: pass $pass: $algo on $plan, reconfig $reconfig" >&2
     algo_flag=(--algo "$algo")
     [ "$algo" = auto ] && algo_flag=()
+    # -n 40: at 1 MiB (an 8 ms call) ten timed calls let a one-off of some 5 ms at the start of
+    # each out-of-place measurement add 0.5-0.8 ms per call (1.26x the model; in place 1.1x);
+    # forty show the steady state. From 16 MiB the 256M budget caps the count anyway.
     COLLECTIVES_CIRCUITS="$spec" "$C" perf allreduce --transport shm --ranks "$RANKS" "${algo_flag[@]}" \
-      -b "$MINB" -e "$MAXB" -f 4 -n 10 -w 2 -B 256M --json --predict --tune-file "$profile" \
+      -b "$MINB" -e "$MAXB" -f 4 -n 40 -w 2 -B 256M --json --predict --tune-file "$profile" \
       > "$out/$pass-$name.txt" 2>&1 || echo "optical.sh: $name exited $?" >&2
     echo "$spec" > "$out/spec-$name.txt"
   done
