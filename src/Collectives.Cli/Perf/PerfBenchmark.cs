@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collectives.Cli.Measurement;
 using Collectives.Kernels;
 using Collectives.Selection;
 
@@ -6,7 +7,7 @@ namespace Collectives.Cli.Perf;
 
 /// <summary>
 /// The sweep for one element type: starts the ranks, and for each size runs every rank on its
-/// own task through warm-up, a barrier, the timed calls and the check, out of place then in place.
+/// own task through warm-up, timed blocks of out-of-place and in-place calls in turn, and the check.
 /// </summary>
 internal sealed class PerfBenchmark<T>
     where T : unmanaged
@@ -69,16 +70,20 @@ internal sealed class PerfBenchmark<T>
         return summary;
     }
 
-    /// <summary>This rank's measurement, then the group's: max time and total wrong over all ranks, the same on every rank.</summary>
+    /// <summary>
+    /// This rank's measurement, then the group's, the same on every rank: per block the slowest
+    /// rank's time (a collective takes as long as its slowest rank), then per placement the median
+    /// block; wrong elements summed over ranks.
+    /// </summary>
     private async Task<RankOutcome> MeasureAndCombineAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
         CancellationToken cancellationToken)
     {
-        RankOutcome mine = await RunRankAsync(communicator, buffers, layout, cancellationToken).ConfigureAwait(false);
-        double[] times = [mine.OutOfPlaceUs, mine.InPlaceUs];
-        long[] wrong = [mine.OutOfPlaceWrong, mine.InPlaceWrong];
-        await communicator.AllReduceAsync<double>(times, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
+        (double[] blocks, long[] wrong) = await RunRankAsync(communicator, buffers, layout, cancellationToken).ConfigureAwait(false);
+        await communicator.AllReduceAsync<double>(blocks, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
         await communicator.AllReduceAsync<long>(wrong, ReduceOp.Sum, cancellationToken).ConfigureAwait(false);
-        return new RankOutcome(times[0], wrong[0], times[1], wrong[1]);
+        double outOfPlace = Median.Of(blocks.Where((_, i) => i % 2 == 0).ToArray());
+        double inPlace = Median.Of(blocks.Where((_, i) => i % 2 == 1).ToArray());
+        return new RankOutcome(outOfPlace, wrong[0], inPlace, wrong[1]);
     }
 
     /// <summary>Runs <paramref name="body"/> for every rank, each on its own task, since a rank's collective waits for the others.</summary>
@@ -135,31 +140,61 @@ internal sealed class PerfBenchmark<T>
         return true;
     }
 
-    private async Task<RankOutcome> RunRankAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
+    /// <summary>
+    /// This rank's timings of one size: both placements warmed up, then <see cref="TimedBlocks"/>
+    /// blocks of each in turn (out of place, in place, out of place, ...), the timed iterations
+    /// shared among them; mean microseconds per call of every block, placements interleaved, and
+    /// wrong elements per placement. Timed one placement after the other, whichever went first
+    /// absorbed what a new size disturbs (measured at 1 MiB under emulated circuits, 10 calls: 1.26x
+    /// the in-place time; 64 KiB over shared memory: 1.5-3x), and a burst of load from outside
+    /// landed on one placement; interleaved blocks and their median spread both evenly.
+    /// </summary>
+    private async Task<(double[] Blocks, long[] Wrong)> RunRankAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
         CancellationToken cancellationToken)
     {
         int rank = communicator.Rank;
-        var outOfPlace = PerfCall<T>.For(layout, buffers, rank, Placement.OutOfPlace, _options.Op, _options.Root);
-        double outOfPlaceUs = await TimeAsync(communicator, outOfPlace, layout.SizeBytes, cancellationToken).ConfigureAwait(false);
-        long outOfPlaceWrong = await CheckAsync(communicator, outOfPlace, layout, cancellationToken).ConfigureAwait(false);
-
-        var inPlace = PerfCall<T>.For(layout, buffers, rank, Placement.InPlace, _options.Op, _options.Root);
-        double inPlaceUs = await TimeAsync(communicator, inPlace, layout.SizeBytes, cancellationToken).ConfigureAwait(false);
-        long inPlaceWrong = await CheckAsync(communicator, inPlace, layout, cancellationToken).ConfigureAwait(false);
-        return new RankOutcome(outOfPlaceUs, outOfPlaceWrong, inPlaceUs, inPlaceWrong);
+        PerfCall<T>[] calls = [.. new[] { Placement.OutOfPlace, Placement.InPlace }
+            .Select(placement => PerfCall<T>.For(layout, buffers, rank, placement, _options.Op, _options.Root))];
+        foreach (PerfCall<T> call in calls)
+        {
+            call.Prepare(_expected, rank);
+            for (int i = 0; i < _options.WarmupFor(layout.SizeBytes); i++)
+            {
+                await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        int[] blockSizes = BlockSizes(_options.IterationsFor(layout.SizeBytes));
+        double[] blocks = new double[2 * blockSizes.Length];
+        for (int block = 0; block < blockSizes.Length; block++)
+        {
+            for (int placement = 0; placement < calls.Length; placement++)
+            {
+                blocks[(2 * block) + placement] = await TimeAsync(communicator, calls[placement], blockSizes[block], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        long[] wrong = [await CheckAsync(communicator, calls[0], layout, cancellationToken).ConfigureAwait(false),
+            await CheckAsync(communicator, calls[1], layout, cancellationToken).ConfigureAwait(false)];
+        return (blocks, wrong);
     }
 
-    /// <summary>Mean microseconds per call over the timed iterations, after warm-up and a barrier.</summary>
-    private async Task<double> TimeAsync(Communicator communicator, PerfCall<T> call, long sizeBytes, CancellationToken cancellationToken)
+    /// <summary>Blocks the timed iterations of each placement are cut into (fewer when there are fewer iterations).</summary>
+    internal const int TimedBlocks = 5;
+
+    /// <summary>Calls per timed block: <see cref="TimedBlocks"/> blocks (one per call when fewer), the first taking the remainder, adding up to <paramref name="iterations"/>.</summary>
+    internal static int[] BlockSizes(int iterations)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        int count = Math.Min(TimedBlocks, iterations);
+        return [.. Enumerable.Range(0, count).Select(block => (iterations / count) + (block < iterations % count ? 1 : 0))];
+    }
+
+    /// <summary>Mean microseconds per call over <paramref name="iterations"/> calls on fresh inputs, started together after a barrier.</summary>
+    private async Task<double> TimeAsync(Communicator communicator, PerfCall<T> call, int iterations, CancellationToken cancellationToken)
+    {
+        // Fresh inputs per block: repeated in-place sums would otherwise grow to infinities.
         call.Prepare(_expected, communicator.Rank);
-        for (int i = 0; i < _options.WarmupFor(sizeBytes); i++)
-        {
-            await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
-        }
         // Every rank starts its clock together, so the slowest rank's mean is the collective's time.
         await communicator.BarrierAsync(cancellationToken).ConfigureAwait(false);
-        int iterations = _options.IterationsFor(sizeBytes);
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < iterations; i++)
         {

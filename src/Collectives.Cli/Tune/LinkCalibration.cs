@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Collectives.Cli.Measurement;
 
 namespace Collectives.Cli.Tune;
 

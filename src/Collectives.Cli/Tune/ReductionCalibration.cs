@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Collectives.Cli.Measurement;
 using Collectives.Kernels;
 
 namespace Collectives.Cli.Tune;

@@ -1,4 +1,4 @@
-namespace Collectives.Cli.Tune;
+namespace Collectives.Cli.Measurement;
 
 /// <summary>The median of a few timings: the machine is shared, and one preempted sample must not move the number.</summary>
 internal static class Median
