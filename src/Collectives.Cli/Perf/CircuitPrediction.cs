@@ -18,7 +18,6 @@ internal static class CircuitPrediction
     {
         AlgorithmChoice choice = communicator.Plan(kind, type, bytes);
         string label = $"{AlgorithmNames.Name(choice.Algorithm)} on {CircuitPlanConfigurations.NameFor(spec.Plan, choice.Algorithm)}";
-        bool priced = communicator.Size > 1 && kind is CollectiveKind.AllReduce or CollectiveKind.ReduceScatter or CollectiveKind.AllGather;
-        return new PerfPrediction(label, priced ? choice.PredictedSeconds * 1e6 : double.NaN);
+        return new PerfPrediction(label, CircuitCostModel.Prices(kind, communicator.Size) ? choice.PredictedSeconds * 1e6 : double.NaN);
     }
 }

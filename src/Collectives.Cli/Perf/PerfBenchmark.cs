@@ -104,8 +104,7 @@ internal sealed class PerfBenchmark<T>
         const int CallsPerBlock = 100;
         // Both placements, block by block: settled on in-place calls alone, the first row's
         // out-of-place time still ran 1.5-2x its in-place one at 64 KiB over shared memory.
-        PerfCall<T>[] calls = [.. new[] { Placement.OutOfPlace, Placement.InPlace }
-            .Select(placement => PerfCall<T>.For(layout, buffers, communicator.Rank, placement, _options.Op, _options.Root))];
+        PerfCall<T>[] calls = BothPlacements(communicator, buffers, layout);
         long start = Stopwatch.GetTimestamp();
         double[] done = [0];
         for (int block = 0; done[0] == 0; block++)
@@ -125,12 +124,16 @@ internal sealed class PerfBenchmark<T>
     /// <summary>How long <see cref="SettleAsync"/> runs: long enough for start-up noise to pass, short beside a sweep.</summary>
     private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>This rank's out-of-place and in-place calls of one size, in that order.</summary>
+    private PerfCall<T>[] BothPlacements(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout) =>
+        [.. new[] { Placement.OutOfPlace, Placement.InPlace }
+            .Select(placement => PerfCall<T>.For(layout, buffers, communicator.Rank, placement, _options.Op, _options.Root))];
+
     private async Task<bool> WarmUpAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
         CancellationToken cancellationToken)
     {
-        foreach (Placement placement in new[] { Placement.OutOfPlace, Placement.InPlace })
+        foreach (PerfCall<T> call in BothPlacements(communicator, buffers, layout))
         {
-            var call = PerfCall<T>.For(layout, buffers, communicator.Rank, placement, _options.Op, _options.Root);
             call.Prepare(_expected, communicator.Rank);
             for (int i = 0; i < _options.WarmupFor(layout.SizeBytes); i++)
             {
@@ -152,17 +155,8 @@ internal sealed class PerfBenchmark<T>
     private async Task<(double[] Blocks, long[] Wrong)> RunRankAsync(Communicator communicator, RankBuffers<T> buffers, CollectiveLayout layout,
         CancellationToken cancellationToken)
     {
-        int rank = communicator.Rank;
-        PerfCall<T>[] calls = [.. new[] { Placement.OutOfPlace, Placement.InPlace }
-            .Select(placement => PerfCall<T>.For(layout, buffers, rank, placement, _options.Op, _options.Root))];
-        foreach (PerfCall<T> call in calls)
-        {
-            call.Prepare(_expected, rank);
-            for (int i = 0; i < _options.WarmupFor(layout.SizeBytes); i++)
-            {
-                await call.RunAsync(communicator, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await WarmUpAsync(communicator, buffers, layout, cancellationToken).ConfigureAwait(false);
+        PerfCall<T>[] calls = BothPlacements(communicator, buffers, layout);
         int[] blockSizes = BlockSizes(_options.IterationsFor(layout.SizeBytes));
         double[] blocks = new double[2 * blockSizes.Length];
         for (int block = 0; block < blockSizes.Length; block++)

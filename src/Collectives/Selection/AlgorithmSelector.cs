@@ -236,9 +236,7 @@ public static class AlgorithmSelector
         string name = AlgorithmNames.Name(best.Algorithm);
         if (second is null)
         {
-            return pricedWhere.StartsWith("by ", StringComparison.Ordinal)
-                ? $"{name} is the only algorithm that runs here, predicted {pricedWhere}"
-                : $"{name} is the only algorithm that runs here";
+            return $"{name} is the only algorithm that runs here, priced {pricedWhere}";
         }
         double ratio = second.PredictedSeconds!.Value / Math.Max(best.PredictedSeconds!.Value, 1e-12);
         return string.Create(CultureInfo.InvariantCulture,

@@ -68,8 +68,11 @@ public sealed class CircuitCostModel
         $"plan={CircuitPlanConfigurations.Name(Plan)}, alpha {SimulatedFabric.Seconds(Fabric.Alpha)}");
 
     /// <summary>Whether the model prices calls of <paramref name="kind"/>: all-reduce, reduce-scatter and all-gather on two nodes or more.</summary>
-    public bool Covers(CollectiveKind kind) =>
-        Fabric.Nodes > 1 && kind is CollectiveKind.AllReduce or CollectiveKind.ReduceScatter or CollectiveKind.AllGather;
+    public bool Covers(CollectiveKind kind) => Prices(kind, Fabric.Nodes);
+
+    /// <summary>Whether calls of <paramref name="kind"/> on <paramref name="nodes"/> nodes are priced by the model: all-reduce, reduce-scatter and all-gather on two or more.</summary>
+    public static bool Prices(CollectiveKind kind, int nodes) =>
+        nodes > 1 && kind is CollectiveKind.AllReduce or CollectiveKind.ReduceScatter or CollectiveKind.AllGather;
 
     /// <summary>
     /// The model's prediction for <paramref name="algorithm"/> on the configurations the plan

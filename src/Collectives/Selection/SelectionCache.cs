@@ -35,9 +35,6 @@ internal sealed class SelectionCache
         _chunkBytes = chunkBytes;
     }
 
-    /// <summary>The circuit model the choices are priced by, or null when the communicator runs on plain links.</summary>
-    public CircuitCostModel? Circuits => _circuits;
-
     public Algorithm Choose(CollectiveKind kind, DataType type, long bytes) => ChooseFull(kind, type, bytes).Algorithm;
 
     public AlgorithmChoice ChooseFull(CollectiveKind kind, DataType type, long bytes)
