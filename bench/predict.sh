@@ -3,7 +3,7 @@
 # --predict` with that profile, 2 ranks over shared memory and over TCP, all-reduce float32 sum
 # from 64 KiB to 64 MiB with the peers' iteration rule. RUNS passes, each on a fresh tune; prints
 # per size the median measured time (out of place and in place), the median prediction for the
-# algorithm the selector chose, and measured/predicted, flagging ratios outside [1/1.3, 1.3].
+# algorithm the selector chose (for each placement), and measured/predicted, flagging ratios outside [1/1.3, 1.3].
 #   bash bench/predict.sh                  # RUNS=3
 #   RUNS=1 TRANSPORTS=shm bash bench/predict.sh
 set -uo pipefail
@@ -33,8 +33,8 @@ import statistics, sys
 from perf_results import passes as read_passes
 out, runs, transports = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
 print("# all-reduce float32 sum, 2 ranks; median of %d passes, each after its own collectives tune" % runs)
-print("| transport | size | algorithm | predicted (us) | out-of-place (us) | in-place (us) | oop/pred | ip/pred |")
-print("|---|---|---|---|---|---|---|---|")
+print("| transport | size | algorithm | predicted oop (us) | predicted ip (us) | out-of-place (us) | in-place (us) | oop/pred | ip/pred |")
+print("|---|---|---|---|---|---|---|---|---|")
 for transport in transports:
     passes = read_passes(out, runs, transport)
     if not passes:
@@ -43,9 +43,10 @@ for transport in transports:
         same = [r[i] for r in passes if len(r) > i]
         med = lambda f: statistics.median(f(r) for r in same)
         pred = med(lambda r: r["predicted"]["time_us"])
+        pred_ip = med(lambda r: r["predicted"].get("in_place_time_us") or r["predicted"]["time_us"])
         oop = med(lambda r: r["out_of_place"]["time_us"])
         ip = med(lambda r: r["in_place"]["time_us"])
         flag = lambda x: f"{x:.2f}" + ("" if 1 / 1.3 <= x <= 1.3 else " ✗")
         algos = sorted({r["predicted"]["algorithm"] for r in same})
-        print(f"| {transport} | {row['size']} | {'/'.join(algos)} | {pred:.1f} | {oop:.1f} | {ip:.1f} | {flag(oop / pred)} | {flag(ip / pred)} |")
+        print(f"| {transport} | {row['size']} | {'/'.join(algos)} | {pred:.1f} | {pred_ip:.1f} | {oop:.1f} | {ip:.1f} | {flag(oop / pred)} | {flag(ip / pred_ip)} |")
 PY

@@ -221,10 +221,18 @@ public sealed partial class Communicator
     /// all-gather are priced by the optical circuit model) and overrides. The same answer the call
     /// itself gets; runs nothing.
     /// </summary>
-    public AlgorithmChoice Plan(CollectiveKind kind, DataType type, long bytes)
+    public AlgorithmChoice Plan(CollectiveKind kind, DataType type, long bytes) => Plan(kind, type, bytes, inPlace: false);
+
+    /// <summary>
+    /// <see cref="Plan(CollectiveKind, DataType, long)"/> for a call made in place or out of
+    /// place: the same algorithm, chunk and channels either way (ranks may differ in placement
+    /// and must agree on the algorithm), priced for the placement where the cost profile measured
+    /// it apart (<see cref="LinkCost.BetaInPlace"/>).
+    /// </summary>
+    public AlgorithmChoice Plan(CollectiveKind kind, DataType type, long bytes, bool inPlace)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        return _selections.ChooseFull(kind, type, bytes);
+        return _selections.ChooseFull(kind, type, bytes, inPlace);
     }
 
     private static Memory<byte> InputBytes<T>(OperationSlot slot, ReadOnlyMemory<T> input)

@@ -216,8 +216,9 @@ internal sealed class PerfBenchmark<T>
         {
             return CircuitPrediction.Predict(communicator, circuits, layout.Kind, DataTypes.Of<T>(), layout.SizeBytes);
         }
-        AlgorithmChoice choice = communicator.Plan(layout.Kind, DataTypes.Of<T>(), layout.SizeBytes);
-        return new PerfPrediction(AlgorithmNames.Name(choice.Algorithm), choice.PredictedSeconds * 1e6);
+        AlgorithmChoice choice = communicator.Plan(layout.Kind, DataTypes.Of<T>(), layout.SizeBytes, inPlace: false);
+        AlgorithmChoice inPlace = communicator.Plan(layout.Kind, DataTypes.Of<T>(), layout.SizeBytes, inPlace: true);
+        return new PerfPrediction(AlgorithmNames.Name(choice.Algorithm), choice.PredictedSeconds * 1e6, inPlace.PredictedSeconds * 1e6);
     }
 
     private PerfRow ToRow(CollectiveLayout layout, RankOutcome outcome)

@@ -83,14 +83,15 @@ internal sealed class PerfJsonReport : IPerfReporter
         json.WriteEndObject();
     }
 
-    /// <summary>"predicted": the algorithm, its predicted µs and measured/predicted per placement (null where there is no prediction).</summary>
+    /// <summary>"predicted": the algorithm, its predicted µs (out of place, in place) and measured/predicted per placement (null where there is no prediction).</summary>
     private static void WritePrediction(Utf8JsonWriter json, PerfPrediction prediction, PerfRow row)
     {
         json.WriteStartObject("predicted");
         json.WriteString("algorithm", prediction.Algorithm);
         WriteFinite(json, "time_us", prediction.PredictedUs);
+        WriteFinite(json, "in_place_time_us", prediction.InPlacePredictedUs);
         WriteFinite(json, "out_of_place_ratio", prediction.Ratio(row.OutOfPlace.TimeUs));
-        WriteFinite(json, "in_place_ratio", prediction.Ratio(row.InPlace.TimeUs));
+        WriteFinite(json, "in_place_ratio", prediction.InPlaceRatio(row.InPlace.TimeUs));
         json.WriteEndObject();
     }
 

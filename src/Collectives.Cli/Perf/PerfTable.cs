@@ -98,9 +98,9 @@ internal sealed class PerfTable : IPerfReporter
     }
 
     // The --predict columns: algorithm, predicted time, and measured/predicted for each placement.
-    private const string PredictedTitle = "            predicted";
-    private const string PredictedNames = "  algorithm              time  oop/pred  ip/pred";
-    private const string PredictedUnits = "                         (us)";
+    private const string PredictedTitle = "                   predicted";
+    private const string PredictedNames = "  algorithm           oop time  ip time  oop/pred  ip/pred";
+    private const string PredictedUnits = "                          (us)     (us)";
 
     private static string Predicted(PerfRow row)
     {
@@ -108,10 +108,12 @@ internal sealed class PerfTable : IPerfReporter
         {
             return "";
         }
-        string time = double.IsFinite(prediction.PredictedUs) ? FormatTime(prediction.PredictedUs) : "      -";
         return string.Create(CultureInfo.InvariantCulture,
-            $"  {prediction.Algorithm,-18}  {time}  {Ratio(prediction.Ratio(row.OutOfPlace.TimeUs)),8}  {Ratio(prediction.Ratio(row.InPlace.TimeUs)),7}");
+            $"  {prediction.Algorithm,-18}  {Time(prediction.PredictedUs)}  {Time(prediction.InPlacePredictedUs)}  " +
+            $"{Ratio(prediction.Ratio(row.OutOfPlace.TimeUs)),8}  {Ratio(prediction.InPlaceRatio(row.InPlace.TimeUs)),7}");
     }
+
+    private static string Time(double microseconds) => double.IsFinite(microseconds) ? FormatTime(microseconds) : "      -";
 
     private static string Ratio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("F2", CultureInfo.InvariantCulture) : "-";
 

@@ -48,9 +48,8 @@ internal static class LinkCalibration
         // Index 0 is the latency probe: one element per rank.
         int[] blocks = [1, .. schedule.Sizes.Select(size => (int)(size / 2 / sizeof(float)))];
         int count = blocks.Length;
-        var gathers = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
-        var copies = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
-        var reductions = blocks.Select(_ => new List<double>(schedule.Rounds)).ToArray();
+        // Per size: out-of-place gather, its copy, reduce-scatter; then the same steps in place.
+        var rounds = blocks.Select(_ => Enumerable.Range(0, 5).Select(_ => new List<double>(schedule.Rounds)).ToArray()).ToArray();
         // Round 0 is untimed: the link's buffers and the caches settle at each size. Later rounds
         // visit every size in turn, so a burst of load from other processes (seconds long on this
         // shared machine) lands on all sizes alike instead of skewing one.
@@ -58,40 +57,70 @@ internal static class LinkCalibration
         {
             for (int i = 0; i < count; i++)
             {
-                Memory<float> mine = input[..blocks[i]], all = output[..(2 * blocks[i])];
-                int repetitions = schedule.RepetitionsFor((long)blocks[i] * sizeof(float));
+                int block = blocks[i];
+                Memory<float> mine = input[..block], all = output[..(2 * block)], own = all.Slice(pair.Rank * block, block);
+                int repetitions = schedule.RepetitionsFor((long)block * sizeof(float));
+                double[] times = new double[5];
                 await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
-                double gather = await GatherRoundAsync(pair, mine, all, repetitions, cancellationToken).ConfigureAwait(false);
-                double copy = await GatherRoundAsync(self, mine, all.Slice(pair.Rank * blocks[i], blocks[i]), repetitions, cancellationToken)
-                    .ConfigureAwait(false);
+                times[0] = await GatherRoundAsync(pair, mine, all, repetitions, cancellationToken).ConfigureAwait(false);
+                times[1] = await GatherRoundAsync(self, mine, own, repetitions, cancellationToken).ConfigureAwait(false);
                 await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
-                double reduction = await ReduceScatterRoundAsync(pair, all, mine, repetitions, cancellationToken).ConfigureAwait(false);
+                times[2] = await ReduceScatterRoundAsync(pair, all, mine, repetitions, cancellationToken).ConfigureAwait(false);
+                // In place (the rank's block of the output is its input; the reduce-scatter's output is its block of
+                // the input): the footprint of an in-place all-reduce, half that of an out-of-place one, and no copy.
+                await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
+                times[3] = await GatherRoundAsync(pair, own, all, repetitions, cancellationToken).ConfigureAwait(false);
+                await pair.BarrierAsync(cancellationToken).ConfigureAwait(false);
+                times[4] = await ReduceScatterRoundAsync(pair, all, own, repetitions, cancellationToken).ConfigureAwait(false);
                 if (round > 0)
                 {
-                    gathers[i].Add(gather);
-                    copies[i].Add(copy);
-                    reductions[i].Add(reduction);
+                    for (int k = 0; k < times.Length; k++)
+                    {
+                        rounds[i][k].Add(times[k]);
+                    }
                 }
             }
         }
-        double[] steps = new double[2 * count];
+        // Per size: gather and reduce step out of place, then in place.
+        double[] steps = new double[4 * count];
         for (int i = 0; i < count; i++)
         {
-            steps[2 * i] = Math.Max(0, Median.Of(gathers[i]) - Median.Of(copies[i]));
-            steps[(2 * i) + 1] = Median.Of(reductions[i]);
+            double[] median = rounds[i].Select(Median.Of).ToArray();
+            steps[4 * i] = Math.Max(0, median[0] - median[1]);
+            steps[(4 * i) + 1] = median[2];
+            steps[(4 * i) + 2] = median[3];
+            steps[(4 * i) + 3] = median[4];
         }
         await pair.AllReduceAsync<double>(steps, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
-        // At one element the bytes and the reduce are free: the mean of the two steps is alpha.
-        return FromNumbers([(steps[0] + steps[1]) / 2, .. steps[2..]], schedule.Sizes);
+        // At one element the bytes and the reduce are free: the mean of the two out-of-place steps is alpha.
+        double alpha = (steps[0] + steps[1]) / 2;
+        double[] numbers = [alpha, .. Enumerable.Range(1, count - 1).SelectMany(i => steps[(4 * i)..((4 * i) + 2)]),
+            .. Enumerable.Range(1, count - 1).SelectMany(i => steps[((4 * i) + 2)..((4 * i) + 4)])];
+        return FromNumbers(numbers, schedule.Sizes);
     }
 
-    /// <summary>A measurement as numbers (alpha, then gather and reduce step per size), for passing between ranks.</summary>
+    /// <summary>How many numbers <see cref="ToNumbers"/> gives for <paramref name="schedule"/>.</summary>
+    public static int NumberCount(TuneSchedule schedule) => 1 + (4 * schedule.Sizes.Count);
+
+    /// <summary>
+    /// A measurement as numbers, for passing between ranks: alpha, then gather and reduce step per
+    /// size out of place, then the same in place.
+    /// </summary>
     public static double[] ToNumbers(LinkMeasurement measurement) =>
-        [measurement.Alpha, .. measurement.Steps.SelectMany(step => new[] { step.GatherStepSeconds, step.ReduceStepSeconds })];
+    [
+        measurement.Alpha,
+        .. measurement.Steps.SelectMany(step => new[] { step.GatherStepSeconds, step.ReduceStepSeconds }),
+        .. measurement.InPlaceSteps.SelectMany(step => new[] { step.GatherStepSeconds, step.ReduceStepSeconds }),
+    ];
 
     /// <summary>The inverse of <see cref="ToNumbers"/>.</summary>
-    public static LinkMeasurement FromNumbers(IReadOnlyList<double> numbers, IReadOnlyList<long> sizes) =>
-        new(numbers[0], sizes.Select((size, i) => (size, numbers[1 + (2 * i)], numbers[2 + (2 * i)])).ToArray());
+    public static LinkMeasurement FromNumbers(IReadOnlyList<double> numbers, IReadOnlyList<long> sizes)
+    {
+        int inPlace = 1 + (2 * sizes.Count);
+        return new(numbers[0],
+            sizes.Select((size, i) => (size, numbers[1 + (2 * i)], numbers[2 + (2 * i)])).ToArray(),
+            sizes.Select((size, i) => (size, numbers[inPlace + (2 * i)], numbers[inPlace + 1 + (2 * i)])).ToArray());
+    }
 
     /// <summary>Seconds per 2-rank reduce-scatter of <paramref name="all"/> (one reduce-scatter step), averaged over back-to-back calls.</summary>
     private static async Task<double> ReduceScatterRoundAsync(Communicator pair, ReadOnlyMemory<float> all, Memory<float> mine, int repetitions,

@@ -22,17 +22,21 @@ internal static class TuneProfileBuilder
     /// </summary>
     public const double MinSecondsPerByte = 1e-14;
 
-    public static LinkCost Link(LinkClass link, LinkMeasurement measurement, CostCurve gamma)
+    /// <summary>The link's cost: beta from the out-of-place steps, beta in place from the in-place ones, one alpha for both.</summary>
+    public static LinkCost Link(LinkClass link, LinkMeasurement measurement, CostCurve gamma) =>
+        new(measurement.Alpha, Beta(link, measurement.Alpha, measurement.Steps, gamma), 1, Beta(link, measurement.Alpha, measurement.InPlaceSteps, gamma));
+
+    private static CostCurve Beta(LinkClass link, double alpha, IReadOnlyList<(long CallBytes, double Gather, double Reduce)> steps, CostCurve gamma)
     {
         var points = new List<(long, double)>();
-        foreach ((long bytes, double gather, double reduce) in measurement.Steps)
+        foreach ((long bytes, double gather, double reduce) in steps)
         {
             double block = bytes / 2.0;
-            double reduceTerm = ReduceTheModelAdds(link, measurement.Alpha, gamma, bytes);
+            double reduceTerm = ReduceTheModelAdds(link, alpha, gamma, bytes);
             double step = (gather + (reduce - reduceTerm)) / 2;
-            points.Add((bytes, Math.Max(MinSecondsPerByte, (step - measurement.Alpha) / block)));
+            points.Add((bytes, Math.Max(MinSecondsPerByte, (step - alpha) / block)));
         }
-        return new LinkCost(measurement.Alpha, new CostCurve(points));
+        return new CostCurve(points);
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ internal static class TuneRank
         foreach ((LinkClass link, int first, int second) in PairPerClass(topology))
         {
             bool member = world.Rank == first || world.Rank == second;
-            double[] numbers = new double[1 + (2 * schedule.Sizes.Count)];
+            double[] numbers = new double[LinkCalibration.NumberCount(schedule)];
             Communicator? pair = await world.SplitAsync(member ? 0 : -1, world.Rank, cancellationToken).ConfigureAwait(false);
             if (pair is not null)
             {

@@ -13,9 +13,12 @@ namespace Collectives.Selection;
 /// </summary>
 public static class CostModel
 {
-    /// <summary>Seconds <paramref name="algorithm"/> should take, or null when it cannot run <paramref name="kind"/> here.</summary>
+    /// <summary>
+    /// Seconds <paramref name="algorithm"/> should take, or null when it cannot run <paramref name="kind"/> here.
+    /// <paramref name="inPlace"/> prices the call made in place (where the profile measured that apart).
+    /// </summary>
     public static double? Predict(CollectiveKind kind, Algorithm algorithm, DataType type, long bytes, JobTopology topology,
-        CostProfile profile, int chunkBytes = CommunicatorOptions.DefaultChunkBytes, int channels = 1)
+        CostProfile profile, int chunkBytes = CommunicatorOptions.DefaultChunkBytes, int channels = 1, bool inPlace = false)
     {
         ArgumentNullException.ThrowIfNull(topology);
         ArgumentNullException.ThrowIfNull(profile);
@@ -28,7 +31,7 @@ public static class CostModel
         {
             return 0;
         }
-        var cost = new StepCost(topology, profile, bytes);
+        var cost = new StepCost(topology, profile, bytes, inPlace);
         int[] all = Enumerable.Range(0, n).ToArray();
         long chunk = Math.Max(1, Math.Min(chunkBytes, Math.Max(bytes, 1)));
         return (kind, algorithm) switch

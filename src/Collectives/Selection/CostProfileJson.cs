@@ -20,6 +20,8 @@ namespace Collectives.Selection;
 ///   "gamma_ns_per_byte": [[65536, 0.022], [268435456, 0.14]]
 /// }
 /// </code>
+/// "beta_in_place_ns_per_byte" (optional) is beta for calls made in place
+/// (<see cref="LinkCost.BetaInPlace"/>); without it beta_ns_per_byte prices both placements.
 /// "streams" (optional, default 1) is how many transfers a link class runs side by side at full
 /// speed each (<see cref="LinkCost.Streams"/>). Link classes the file leaves out keep the built-in defaults. The reader walks a parsed
 /// document by hand (no reflection), caps the text's size, and names the field that is wrong.
@@ -54,6 +56,10 @@ public static class CostProfileJson
                     json.WriteNumber("streams", cost.Streams);
                 }
                 WriteCurve(json, "beta_ns_per_byte", cost.Beta);
+                if (cost.BetaInPlace is { } inPlace)
+                {
+                    WriteCurve(json, "beta_in_place_ns_per_byte", inPlace);
+                }
                 json.WriteEndObject();
             }
             json.WriteEndObject();
@@ -105,13 +111,16 @@ public static class CostProfileJson
                         throw new FormatException($"{sourceName}: \"{where}.alpha_us\" must not be negative.");
                     }
                     CostCurve beta = Curve(property.Value, "beta_ns_per_byte", where, sourceName);
+                    CostCurve? betaInPlace = property.Value.TryGetProperty("beta_in_place_ns_per_byte", out _)
+                        ? Curve(property.Value, "beta_in_place_ns_per_byte", where, sourceName)
+                        : null;
                     int streams = 1;
                     if (property.Value.TryGetProperty("streams", out JsonElement streamsElement) &&
                         (streamsElement.ValueKind != JsonValueKind.Number || !streamsElement.TryGetInt32(out streams) || streams is < 1 or > MaxStreams))
                     {
                         throw new FormatException($"{sourceName}: \"{where}.streams\" must be a whole number from 1 to {MaxStreams}.");
                     }
-                    links[link] = new LinkCost(alpha, beta, streams);
+                    links[link] = new LinkCost(alpha, beta, streams, betaInPlace);
                 }
             }
             CostCurve gamma = root.TryGetProperty("gamma_ns_per_byte", out _)

@@ -37,6 +37,23 @@ internal sealed class SelectionCache
 
     public Algorithm Choose(CollectiveKind kind, DataType type, long bytes) => ChooseFull(kind, type, bytes).Algorithm;
 
+    /// <summary>
+    /// The choice for the call priced for its placement. The algorithm never depends on the
+    /// placement: ranks may pass in-place and out-of-place buffers to the same call and must run
+    /// the same algorithm. Only the cost model tells the placements apart; the circuit model, a
+    /// forced algorithm without a formula and out-of-place calls keep the choice's own price.
+    /// </summary>
+    public AlgorithmChoice ChooseFull(CollectiveKind kind, DataType type, long bytes, bool inPlace)
+    {
+        AlgorithmChoice choice = ChooseFull(kind, type, bytes);
+        if (!inPlace || _circuits?.Covers(kind) == true || !double.IsFinite(choice.PredictedSeconds))
+        {
+            return choice;
+        }
+        double? seconds = CostModel.Predict(kind, choice.Algorithm, type, bytes, _topology, _profile, choice.ChunkBytes, choice.Channels, inPlace: true);
+        return choice with { PredictedSeconds = seconds ?? double.NaN };
+    }
+
     public AlgorithmChoice ChooseFull(CollectiveKind kind, DataType type, long bytes)
     {
         lock (_gate)

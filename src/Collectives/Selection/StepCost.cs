@@ -14,12 +14,15 @@ internal sealed class StepCost
     private readonly JobTopology _topology;
     private readonly CostProfile _profile;
     private readonly long _workingSet;
+    private readonly bool _inPlace;
     private readonly int[] _egress;
     private readonly int[] _ingress;
     private readonly int[] _fanOut;
 
-    public StepCost(JobTopology topology, CostProfile profile, long workingSet)
+    /// <param name="inPlace">Whether the call runs in place, which prices its bytes with <see cref="LinkCost.BetaInPlace"/>.</param>
+    public StepCost(JobTopology topology, CostProfile profile, long workingSet, bool inPlace = false)
     {
+        _inPlace = inPlace;
         _topology = topology;
         _profile = profile;
         _workingSet = Math.Max(1, workingSet);
@@ -61,7 +64,7 @@ internal sealed class StepCost
             int a = _topology.HostOf(from), b = _topology.HostOf(to);
             int concurrent = Math.Max(_fanOut[from], a == b ? 1 : Math.Max(_egress[a], _ingress[b]));
             int sharing = Math.Max(1, (concurrent + cost.Streams - 1) / cost.Streams);
-            slowest = Math.Max(slowest, cost.Alpha + (bytes * cost.Beta.At(_workingSet) * sharing));
+            slowest = Math.Max(slowest, cost.Alpha + (bytes * BetaOf(cost, bytes) * sharing));
         }
         return slowest;
     }
@@ -114,8 +117,20 @@ internal sealed class StepCost
 
     public long WorkingSet => _workingSet;
 
+    /// <summary>
+    /// Seconds per byte of a <paramref name="message"/>-byte transfer in this call. The curves are
+    /// keyed by call size S as tune measured them: two ranks each sending S/2 within a working set
+    /// of S. So a call's transfers are priced at its own size, except a message longer than half
+    /// the call (recursive doubling sends the whole buffer), which is priced where tune measured
+    /// messages that long, at 2 × message: what a message costs per byte beyond alpha falls as it
+    /// grows (over loopback TCP tune measured 0.46 ns/B with 128 KiB messages, 0.33 with 512 KiB),
+    /// and a key that large is in a cache regime no warmer than the call's own. Priced at the
+    /// call's size, 256 KiB recursive doubling over TCP was predicted at 1.3x its measured time.
+    /// </summary>
+    private double BetaOf(LinkCost cost, long message) => cost.BetaFor(_inPlace).At(Math.Max(_workingSet, 2 * message));
+
     /// <summary>One local copy of <paramref name="bytes"/>: <paramref name="link"/>'s streaming cost without its latency.</summary>
-    public double Copy(long bytes, LinkClass link) => bytes * _profile.For(link).Beta.At(_workingSet);
+    public double Copy(long bytes, LinkClass link) => bytes * _profile.For(link).BetaFor(_inPlace).At(_workingSet);
 
     /// <summary>The latency of one message over <paramref name="link"/>.</summary>
     public double Alpha(LinkClass link) => _profile.For(link).Alpha;

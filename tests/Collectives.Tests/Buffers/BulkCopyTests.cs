@@ -42,4 +42,32 @@ public sealed unsafe class BulkCopyTests
             NativeMemory.AlignedFree(destination);
         }
     }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(4096)]
+    [InlineData(600_001)]
+    [InlineData((1 << 20) + 3)]
+    [InlineData(4 << 20)]
+    public void CopyingOntoItselfLeavesTheBytesAndTheirNeighboursAlone(int length)
+    {
+        // An in-place call's own block (an all-gather's input is its block of the output) is a copy onto itself.
+        byte[] buffer = new byte[length + 128];
+        new Random(length).NextBytes(buffer);
+        byte[] before = buffer.ToArray();
+        Span<byte> block = buffer.AsSpan(64, length);
+
+        BulkCopy.Copy(block, block);
+        BulkCopy.CopyStreaming(block, block);
+
+        Assert.Equal(before, buffer);
+    }
+
+    [Fact]
+    public void ADestinationShorterThanTheSourceIsRefusedEvenAtTheSameAddress()
+    {
+        byte[] buffer = new byte[(2 << 20) + 64];
+        Assert.ThrowsAny<ArgumentException>(() => BulkCopy.Copy(buffer.AsSpan(0, 4096), buffer.AsSpan(0, 4095)));
+        Assert.ThrowsAny<ArgumentException>(() => BulkCopy.CopyStreaming(buffer.AsSpan(0, 2 << 20), buffer.AsSpan(0, (2 << 20) - 1)));
+    }
 }

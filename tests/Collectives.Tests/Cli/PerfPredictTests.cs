@@ -22,7 +22,8 @@ public sealed class PerfPredictTests
     public async Task EveryRowShowsTheSelectorsPlanFromTheTuneFile()
     {
         // A profile the built-in table would never produce: slow in-process links, so the plan must come from the file.
-        CostProfile profile = CostDefaults.Profile.With(LinkClass.InProcess, new LinkCost(40e-6, CostCurve.Flat(3e-9))) with { Source = "test profile 7" };
+        CostProfile profile = CostDefaults.Profile.With(LinkClass.InProcess, new LinkCost(40e-6, CostCurve.Flat(3e-9), 1, CostCurve.Flat(1e-9)))
+            with { Source = "test profile 7" };
         string file = await WriteProfileAsync(profile);
         try
         {
@@ -41,6 +42,12 @@ public sealed class PerfPredictTests
                 Assert.Equal(AlgorithmNames.Name(expected.Algorithm), predicted.Algorithm);
                 double predictedUs = double.Parse(predicted.Time, CultureInfo.InvariantCulture);
                 Assert.Equal(expected.PredictedSeconds * 1e6, predictedUs, Math.Max(0.01, predictedUs * 1e-3));
+                // In place: the same algorithm priced with the profile's in-place curve.
+                double inPlaceUs = double.Parse(predicted.InPlaceTime, CultureInfo.InvariantCulture);
+                double expectedInPlace = CostModel.Predict(CollectiveKind.AllReduce, expected.Algorithm, DataType.Float32, row.Size,
+                    JobTopology.SingleHost(2), parsed, expected.ChunkBytes, expected.Channels, inPlace: true)!.Value * 1e6;
+                Assert.Equal(expectedInPlace, inPlaceUs, Math.Max(0.01, inPlaceUs * 1e-3));
+                Assert.True(row.Size < 1024 || inPlaceUs < predictedUs, $"{row.Size} B: in place {inPlaceUs} us, out of place {predictedUs} us");
                 Assert.True(double.Parse(predicted.OutOfPlaceRatio, CultureInfo.InvariantCulture) >= 0);
                 Assert.True(double.Parse(predicted.InPlaceRatio, CultureInfo.InvariantCulture) >= 0);
             }
@@ -66,6 +73,7 @@ public sealed class PerfPredictTests
             JsonElement predicted = result.GetProperty("predicted");
             Assert.False(string.IsNullOrEmpty(predicted.GetProperty("algorithm").GetString()));
             Assert.True(predicted.GetProperty("time_us").GetDouble() > 0);
+            Assert.True(predicted.GetProperty("in_place_time_us").GetDouble() > 0);
             Assert.True(predicted.GetProperty("out_of_place_ratio").GetDouble() > 0);
             Assert.True(predicted.GetProperty("in_place_ratio").GetDouble() > 0);
         }

@@ -8,8 +8,8 @@ internal sealed record PerfTableText(IReadOnlyList<PerfTableText.Row> Rows, IRea
     public sealed record Row(long Size, long Count, string Type, string Op, int Root,
         double OutOfPlaceTime, string OutOfPlaceWrong, double InPlaceTime, string InPlaceWrong, Prediction? Predicted = null);
 
-    /// <summary>The --predict columns: algorithm, predicted µs ("-" when none), measured/predicted per placement.</summary>
-    public sealed record Prediction(string Algorithm, string Time, string OutOfPlaceRatio, string InPlaceRatio);
+    /// <summary>The --predict columns: algorithm, predicted µs per placement ("-" when none), measured/predicted per placement.</summary>
+    public sealed record Prediction(string Algorithm, string Time, string InPlaceTime, string OutOfPlaceRatio, string InPlaceRatio);
 
     public static PerfTableText Parse(string text)
     {
@@ -23,10 +23,10 @@ internal sealed record PerfTableText(IReadOnlyList<PerfTableText.Row> Rows, IRea
                 continue;
             }
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            Assert.True(f.Length is 13 or 17, $"a table row has 13 columns, 17 with --predict: '{line}'");
+            Assert.True(f.Length is 13 or 18, $"a table row has 13 columns, 18 with --predict: '{line}'");
             rows.Add(new Row(long.Parse(f[0], CultureInfo.InvariantCulture), long.Parse(f[1], CultureInfo.InvariantCulture), f[2], f[3],
                 int.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture), f[8],
-                double.Parse(f[9], CultureInfo.InvariantCulture), f[12], f.Length == 17 ? new Prediction(f[13], f[14], f[15], f[16]) : null));
+                double.Parse(f[9], CultureInfo.InvariantCulture), f[12], f.Length == 18 ? new Prediction(f[13], f[14], f[15], f[16], f[17]) : null));
         }
         return new PerfTableText(rows, comments);
     }

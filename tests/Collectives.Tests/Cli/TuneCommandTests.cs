@@ -2,6 +2,7 @@ using System.Text.Json;
 using Collectives.Cli;
 using Collectives.Selection;
 using Collectives.Tests.MultiProcess;
+using Collectives.Topology;
 
 namespace Collectives.Tests.Cli;
 
@@ -80,6 +81,8 @@ public sealed class TuneCommandTests
     {
         CostProfile profile = CostProfileJson.Parse(text, "tuned.json");
         Assert.StartsWith("collectives tune on ", profile.Source, StringComparison.Ordinal);
+        Assert.All(linkClasses, name => Assert.True(LinkClassNames.TryParse(name, out LinkClass link) && profile.Links[link].BetaInPlace is not null,
+            $"{name}: no in-place beta"));
         using var document = JsonDocument.Parse(text);
         JsonElement links = document.RootElement.GetProperty("links");
         Assert.Equal(linkClasses.Order(), links.EnumerateObject().Select(p => p.Name).Order());
@@ -87,6 +90,7 @@ public sealed class TuneCommandTests
         {
             AssertPositive(link.Value.GetProperty("alpha_us").GetDouble(), $"{link.Name} alpha");
             AssertCurve(link.Value.GetProperty("beta_ns_per_byte"), $"{link.Name} beta");
+            AssertCurve(link.Value.GetProperty("beta_in_place_ns_per_byte"), $"{link.Name} beta in place");
         }
         AssertCurve(document.RootElement.GetProperty("gamma_ns_per_byte"), "gamma");
     }

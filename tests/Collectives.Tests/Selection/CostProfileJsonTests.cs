@@ -35,6 +35,15 @@ public sealed class CostProfileJsonTests
     }
 
     [Fact]
+    public void AProfileWithoutInPlaceCostsPricesBothPlacementsWithBeta()
+    {
+        CostProfile parsed = CostProfileJson.Parse("""{ "version": 1, "links": { "tcp": { "alpha_us": 5, "beta_ns_per_byte": [[1, 8]] } } }""", "t.json");
+        LinkCost tcp = parsed.Links[LinkClass.Tcp];
+        Assert.Null(tcp.BetaInPlace);
+        Assert.Same(tcp.Beta, tcp.BetaFor(inPlace: true));
+    }
+
+    [Fact]
     public void LinkClassesTheFileLeavesOutKeepTheDefaults()
     {
         CostProfile parsed = CostProfileJson.Parse("""{ "version": 1, "links": { "tcp": { "alpha_us": 50, "beta_ns_per_byte": [[1, 8]] } } }""", "t.json");
@@ -58,6 +67,8 @@ public sealed class CostProfileJsonTests
     [InlineData("""{ "version": 1, "links": { "shm": { "alpha_us": 1, "beta_ns_per_byte": [[1, "fast"]] } } }""", "[0]")]
     [InlineData("""{ "version": 1, "links": { "shm": { "alpha_us": 1, "beta_ns_per_byte": [[1, null]] } } }""", "[0]")]
     [InlineData("""{ "version": 1, "links": { "shm": { "alpha_us": 1, "beta_ns_per_byte": [[2, 1], [1, 1]] } } }""", "increasing")]
+    [InlineData("""{ "version": 1, "links": { "shm": { "alpha_us": 1, "beta_ns_per_byte": [[1, 1]], "beta_in_place_ns_per_byte": 1 } } }""",
+        "links.shm.beta_in_place_ns_per_byte")]
     [InlineData("""{ "version": 1, "gamma_ns_per_byte": [[1, 0]] }""", "gamma_ns_per_byte")]
     [InlineData("""{ "version": 1, "gamma_ns_per_byte": [[1, 1e400]] }""", "gamma_ns_per_byte")]
     public void MalformedProfilesNameWhatIsWrong(string text, string expected)
@@ -139,7 +150,8 @@ public sealed class CostProfileJsonTests
         var links = new Dictionary<LinkClass, LinkCost>();
         foreach (LinkClass link in LinkClassNames.All.Where(_ => random.Next(2) == 0))
         {
-            links[link] = new LinkCost(Math.Round(random.NextDouble() * 200, 4) * 1e-6, RandomCurve(random));
+            links[link] = new LinkCost(Math.Round(random.NextDouble() * 200, 4) * 1e-6, RandomCurve(random), 1,
+                random.Next(2) == 0 ? RandomCurve(random) : null);
         }
         return new CostProfile { Links = links, Gamma = RandomCurve(random), Source = $"random profile {random.Next()} \"quoted\" é" };
     }
@@ -165,6 +177,14 @@ public sealed class CostProfileJsonTests
         {
             Assert.Equal(cost.Alpha, actual.Links[link].Alpha, 1e-12);
             AssertSame(cost.Beta, actual.Links[link].Beta);
+            if (cost.BetaInPlace is null)
+            {
+                Assert.Null(actual.Links[link].BetaInPlace);
+            }
+            else
+            {
+                AssertSame(cost.BetaInPlace, actual.Links[link].BetaInPlace ?? throw new InvalidOperationException($"{link}: beta in place was lost"));
+            }
         }
         AssertSame(expected.Gamma, actual.Gamma);
     }
