@@ -14,7 +14,8 @@ internal static class RingAllGather
         int size = c.Size;
         int rank = c.Rank;
         int blockBytes = (int)(blockCount * c.ElementSize);
-        BulkCopy.CopyStreaming(input[..blockBytes].Span, output.Slice(rank * blockBytes, blockBytes).Span);
+        // Sent in the first step: kept in cache where it fits.
+        BulkCopy.CopyToBeSent(input[..blockBytes].Span, output.Slice(rank * blockBytes, blockBytes).Span);
         int right = (rank + 1) % size;
         int left = Partition.Mod(rank - 1, size);
         for (int step = 0; step < size - 1; step++)

@@ -90,6 +90,34 @@ internal static class BulkCopy
         destination.Length >= source.Length &&
         Unsafe.AreSame(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination));
 
+    /// <summary>
+    /// Largest copy <see cref="CopyToBeSent"/> makes with ordinary stores. Measured on 2 ranks over
+    /// shared memory (all-gather's own block, 32 MiB L3 shared by both ranks): ordinary stores
+    /// were 1.3-1.8x faster for 1-2 MiB blocks and level at 4 MiB; streaming stores 1.1-1.3x
+    /// faster for 8 and 16 MiB blocks, where the block no longer stays cached until it is sent.
+    /// </summary>
+    public const int SentSoonCacheLimit = 4 << 20;
+
+    /// <summary>
+    /// Copies a block that is read again at once (an all-gather's own block, sent in its first
+    /// step): ordinary stores while the block fits in cache, so the send reads it from there;
+    /// streaming stores above <see cref="SentSoonCacheLimit"/>, where it would be evicted before
+    /// the send anyway and skipping the read-for-ownership pays. Streaming every such copy left
+    /// the send reading a freshly evicted block: a 4 MiB all-gather over shared memory took
+    /// 550-780 µs against 350-410 µs.
+    /// </summary>
+    public static void CopyToBeSent(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        if (source.Length <= SentSoonCacheLimit)
+        {
+            Copy(source, destination);
+        }
+        else
+        {
+            CopyStreaming(source, destination);
+        }
+    }
+
     /// <summary>Below this a streaming copy is an ordinary one: the destination likely still fits in cache.</summary>
     public const int StreamingThreshold = 1 << 20;
 

@@ -59,6 +59,7 @@ public sealed unsafe class BulkCopyTests
 
         BulkCopy.Copy(block, block);
         BulkCopy.CopyStreaming(block, block);
+        BulkCopy.CopyToBeSent(block, block);
 
         Assert.Equal(before, buffer);
     }
@@ -69,5 +70,22 @@ public sealed unsafe class BulkCopyTests
         byte[] buffer = new byte[(2 << 20) + 64];
         Assert.ThrowsAny<ArgumentException>(() => BulkCopy.Copy(buffer.AsSpan(0, 4096), buffer.AsSpan(0, 4095)));
         Assert.ThrowsAny<ArgumentException>(() => BulkCopy.CopyStreaming(buffer.AsSpan(0, 2 << 20), buffer.AsSpan(0, (2 << 20) - 1)));
+    }
+
+    [Theory]
+    [InlineData(3000)]
+    [InlineData(BulkCopy.SentSoonCacheLimit)]
+    [InlineData(BulkCopy.SentSoonCacheLimit + 100)]
+    public void ACopyToBeSentCopiesExactlyOnEitherSideOfTheCacheLimit(int length)
+    {
+        byte[] source = new byte[length];
+        new Random(length).NextBytes(source);
+        byte[] destination = new byte[length + 64];
+        Array.Fill(destination, (byte)0xA5);
+
+        BulkCopy.CopyToBeSent(source, destination.AsSpan(32, length));
+
+        Assert.True(destination.AsSpan(32, length).SequenceEqual(source));
+        Assert.True(destination.AsSpan(0, 32).IndexOfAnyExcept((byte)0xA5) < 0 && destination.AsSpan(32 + length).IndexOfAnyExcept((byte)0xA5) < 0);
     }
 }
