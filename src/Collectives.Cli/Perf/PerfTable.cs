@@ -99,8 +99,8 @@ internal sealed class PerfTable : IPerfReporter
 
     // The --predict columns: algorithm, predicted time, and measured/predicted for each placement.
     private const string PredictedTitle = "                   predicted";
-    private const string PredictedNames = "  algorithm           oop time  ip time  oop/pred  ip/pred";
-    private const string PredictedUnits = "                          (us)     (us)";
+    private const string PredictedNames = "  algorithm          oop time  ip time  oop/pred  ip/pred";
+    private const string PredictedUnits = "                         (us)     (us)";
 
     private static string Predicted(PerfRow row)
     {
