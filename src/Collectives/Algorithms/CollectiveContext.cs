@@ -239,7 +239,8 @@ internal sealed class CollectiveContext
             return;
         }
         using InboundFrame frame = await ReceiveCheckedAsync(peer, offset, destination.Length).ConfigureAwait(false);
-        BulkCopy.CopyStreaming(frame.Payload.Span, destination.Span);
+        // Read again soon (forwarded by a ring, sent by the next in-place call, read by the caller): kept cached where it fits.
+        BulkCopy.CopyReadSoon(frame.Payload.Span, destination.Span);
     }
 
     /// <summary>

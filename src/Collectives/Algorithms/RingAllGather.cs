@@ -15,7 +15,7 @@ internal static class RingAllGather
         int rank = c.Rank;
         int blockBytes = (int)(blockCount * c.ElementSize);
         // Sent in the first step: kept in cache where it fits.
-        BulkCopy.CopyToBeSent(input[..blockBytes].Span, output.Slice(rank * blockBytes, blockBytes).Span);
+        BulkCopy.CopyReadSoon(input[..blockBytes].Span, output.Slice(rank * blockBytes, blockBytes).Span);
         int right = (rank + 1) % size;
         int left = Partition.Mod(rank - 1, size);
         for (int step = 0; step < size - 1; step++)

@@ -91,24 +91,27 @@ internal static class BulkCopy
         Unsafe.AreSame(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination));
 
     /// <summary>
-    /// Largest copy <see cref="CopyToBeSent"/> makes with ordinary stores. Measured on 2 ranks over
-    /// shared memory (all-gather's own block, 32 MiB L3 shared by both ranks): ordinary stores
-    /// were 1.3-1.8x faster for 1-2 MiB blocks and level at 4 MiB; streaming stores 1.1-1.3x
-    /// faster for 8 and 16 MiB blocks, where the block no longer stays cached until it is sent.
+    /// Largest copy <see cref="CopyReadSoon"/> makes with ordinary stores. Measured on 2 ranks over
+    /// shared memory (32 MiB L3 shared by both ranks): for the all-gather's own block, ordinary
+    /// stores were 1.3-1.8x faster for 1-2 MiB blocks and level at 4 MiB, streaming stores
+    /// 1.1-1.3x faster for 8 and 16 MiB blocks, where the block no longer stays cached until it
+    /// is read; for received blocks, 2 and 4 MiB all-reduces in place ran 1.5-2x faster with
+    /// ordinary stores (the next call sends what the last one received).
     /// </summary>
-    public const int SentSoonCacheLimit = 4 << 20;
+    public const int ReadSoonCacheLimit = 4 << 20;
 
     /// <summary>
-    /// Copies a block that is read again at once (an all-gather's own block, sent in its first
-    /// step): ordinary stores while the block fits in cache, so the send reads it from there;
-    /// streaming stores above <see cref="SentSoonCacheLimit"/>, where it would be evicted before
-    /// the send anyway and skipping the read-for-ownership pays. Streaming every such copy left
-    /// the send reading a freshly evicted block: a 4 MiB all-gather over shared memory took
-    /// 550-780 µs against 350-410 µs.
+    /// Copies a block that is read again soon: an all-gather's own block (sent in its first
+    /// step), a received block a ring forwards in its next step, a result the next in-place call
+    /// sends or the caller reads. Ordinary stores while the block fits in cache, so the next read
+    /// finds it there; streaming stores above <see cref="ReadSoonCacheLimit"/>, where it would be
+    /// evicted first anyway and skipping the read-for-ownership pays. Streaming every such copy
+    /// left the next read fetching a freshly evicted block: a 4 MiB all-gather over shared
+    /// memory took 550-780 µs against 350-480 µs.
     /// </summary>
-    public static void CopyToBeSent(ReadOnlySpan<byte> source, Span<byte> destination)
+    public static void CopyReadSoon(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        if (source.Length <= SentSoonCacheLimit)
+        if (source.Length <= ReadSoonCacheLimit)
         {
             Copy(source, destination);
         }
@@ -122,8 +125,8 @@ internal static class BulkCopy
     public const int StreamingThreshold = 1 << 20;
 
     /// <summary>
-    /// Copies into a destination nobody reads soon (a received block landing in a large user
-    /// buffer) with non-temporal stores. An ordinary store to a line that is not cached first
+    /// Copies into a destination nobody reads soon, or too large to stay cached until it is read
+    /// (a block packed for later, a received block of many MiB), with non-temporal stores. An ordinary store to a line that is not cached first
     /// reads it (read-for-ownership), so a DRAM-bound copy moves three bytes per byte copied;
     /// streaming stores skip that read. Small copies and machines without AVX take
     /// <see cref="Copy"/>. Ends with a store fence, so whatever the caller publishes next is

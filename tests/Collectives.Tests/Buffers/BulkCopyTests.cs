@@ -59,7 +59,7 @@ public sealed unsafe class BulkCopyTests
 
         BulkCopy.Copy(block, block);
         BulkCopy.CopyStreaming(block, block);
-        BulkCopy.CopyToBeSent(block, block);
+        BulkCopy.CopyReadSoon(block, block);
 
         Assert.Equal(before, buffer);
     }
@@ -74,16 +74,16 @@ public sealed unsafe class BulkCopyTests
 
     [Theory]
     [InlineData(3000)]
-    [InlineData(BulkCopy.SentSoonCacheLimit)]
-    [InlineData(BulkCopy.SentSoonCacheLimit + 100)]
-    public void ACopyToBeSentCopiesExactlyOnEitherSideOfTheCacheLimit(int length)
+    [InlineData(BulkCopy.ReadSoonCacheLimit)]
+    [InlineData(BulkCopy.ReadSoonCacheLimit + 100)]
+    public void ACopyReadSoonCopiesExactlyOnEitherSideOfTheCacheLimit(int length)
     {
         byte[] source = new byte[length];
         new Random(length).NextBytes(source);
         byte[] destination = new byte[length + 64];
         Array.Fill(destination, (byte)0xA5);
 
-        BulkCopy.CopyToBeSent(source, destination.AsSpan(32, length));
+        BulkCopy.CopyReadSoon(source, destination.AsSpan(32, length));
 
         Assert.True(destination.AsSpan(32, length).SequenceEqual(source));
         Assert.True(destination.AsSpan(0, 32).IndexOfAnyExcept((byte)0xA5) < 0 && destination.AsSpan(32 + length).IndexOfAnyExcept((byte)0xA5) < 0);
