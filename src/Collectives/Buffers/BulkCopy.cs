@@ -107,7 +107,7 @@ internal static class BulkCopy
     /// finds it there; streaming stores above <see cref="ReadSoonCacheLimit"/>, where it would be
     /// evicted first anyway and skipping the read-for-ownership pays. Streaming every such copy
     /// left the next read fetching a freshly evicted block: a 4 MiB all-gather over shared
-    /// memory took 550-780 µs against 350-480 µs.
+    /// memory took 547-780 µs against 346-567 µs (eight runs each).
     /// </summary>
     public static void CopyReadSoon(ReadOnlySpan<byte> source, Span<byte> destination)
     {
