@@ -40,6 +40,8 @@ enum {
 static const uint64_t TAG_BIG = 0x5EED;
 static const uint64_t TAG_SMALL = 0x1000;
 static const uint64_t TAG_ACK = 0xACC;
+static const uint64_t TAG_HEADER = 0x4EAD;
+enum { FRAME_HEADER_BYTES = 64 };  /* the link's prefix and frame header, rounded up */
 /* Bytes the bandwidth probe moves per size (at least BENCH_MIN_ITERS messages). */
 static const uint64_t BENCH_BYTES = 512ull * MIB;
 enum { BENCH_MIN_ITERS = 8 };
@@ -430,6 +432,38 @@ static double bench_rma_both_ways(struct link *l, unsigned char *buf, collective
     return mine > theirs ? mine : theirs;
 }
 
+/* The managed RDMA link's frame protocol, both ways at once, in C: per frame a payload write
+ * with its completion data, then a small header message; one frame in flight per direction, the
+ * next one posted once our write and header completed and the peer's frame (write and header)
+ * arrived, as a ring step's send and receive pair up. Against rma_both_ways it prices the
+ * protocol (a header per frame, one write in flight); against `collectives perf --transport rdma`
+ * it prices everything the managed transport adds around it. */
+static double bench_frames_both_ways(struct link *l, unsigned char *buf, collectives_fabric_mr_t *mr,
+                                     const collectives_fabric_mr_info_v1_t *peer_info, size_t size, uint32_t iters)
+{
+    unsigned char header_out[FRAME_HEADER_BYTES] = {0}, header_in[FRAME_HEADER_BYTES];
+    memset(l->done, 0, sizeof l->done);
+    l->remote_count = 0;
+    CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
+    sock_barrier(l);
+    double t0 = now_s();
+    for (uint32_t i = 0; i < iters; i++) {
+        CHECK(l, F->write(l->ep, l->peer, buf, size, mr, peer_info->remote_base, peer_info->key, i & 0xff,
+                          COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
+        CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
+        /* The peer may already be a frame ahead: its next write can land before our own completions. */
+        WAIT_UNTIL(l, l->done[CTX_WRITE] == i + 1 && l->done[CTX_SEND] == i + 1 && l->remote_count >= i + 1 &&
+                          l->done[CTX_RECV] == i + 1);
+        if (i + 1 < iters) {
+            CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
+        }
+    }
+    double mine = now_s() - t0, theirs = 0;
+    sock_write(l, &mine, sizeof mine);
+    sock_read(l, &theirs, sizeof theirs);
+    return mine > theirs ? mine : theirs;
+}
+
 static double bench_send(struct link *l, unsigned char *buf, size_t size, uint32_t iters)
 {
     uint64_t ack = 0;
@@ -483,7 +517,8 @@ static int run_bench(struct link *l)
     sock_read(l, &peer_info, sizeof peer_info);
     if (l->rank == 0) {
         print_device(&l->dev);
-        printf("%10s %8s %16s %16s %22s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s");
+        printf("%10s %8s %16s %16s %22s %24s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s",
+               "frames_both_ways GB/s");
     }
     for (size_t size = 64u * 1024; size <= max_size; size *= 4) {
         uint32_t iters = (uint32_t)(BENCH_BYTES / size);
@@ -494,9 +529,11 @@ static int run_bench(struct link *l)
         double send = bench_send(l, buf, size, iters);
         bench_rma_both_ways(l, buf, mr, &peer_info, size, BENCH_MIN_ITERS);
         double both = bench_rma_both_ways(l, buf, mr, &peer_info, size, iters);
+        bench_frames_both_ways(l, buf, mr, &peer_info, size, BENCH_MIN_ITERS);
+        double frames = bench_frames_both_ways(l, buf, mr, &peer_info, size, iters);
         if (l->rank == 0) {
-            printf("%10zu %8u %16.2f %16.2f %22.2f\n", size, iters, (double)size * iters / rma / 1e9,
-                   (double)size * iters / send / 1e9, (double)size * iters / both / 1e9);
+            printf("%10zu %8u %16.2f %16.2f %22.2f %24.2f\n", size, iters, (double)size * iters / rma / 1e9,
+                   (double)size * iters / send / 1e9, (double)size * iters / both / 1e9, (double)size * iters / frames / 1e9);
             fflush(stdout);
         }
     }
