@@ -93,10 +93,10 @@ internal static class LinkCalibration
         }
         await pair.AllReduceAsync<double>(steps, ReduceOp.Max, cancellationToken).ConfigureAwait(false);
         // At one element the bytes and the reduce are free: the mean of the two out-of-place steps is alpha.
-        double alpha = (steps[0] + steps[1]) / 2;
-        double[] numbers = [alpha, .. Enumerable.Range(1, count - 1).SelectMany(i => steps[(4 * i)..((4 * i) + 2)]),
-            .. Enumerable.Range(1, count - 1).SelectMany(i => steps[((4 * i) + 2)..((4 * i) + 4)])];
-        return FromNumbers(numbers, schedule.Sizes);
+        // Size s of the schedule is block s + 1 (block 0 is the probe).
+        return new LinkMeasurement((steps[0] + steps[1]) / 2,
+            schedule.Sizes.Select((size, s) => (size, steps[4 * (s + 1)], steps[(4 * (s + 1)) + 1])).ToArray(),
+            schedule.Sizes.Select((size, s) => (size, steps[(4 * (s + 1)) + 2], steps[(4 * (s + 1)) + 3])).ToArray());
     }
 
     /// <summary>How many numbers <see cref="ToNumbers"/> gives for <paramref name="schedule"/>.</summary>
