@@ -108,6 +108,7 @@ internal sealed partial class RdmaPeerLink
         frame = default;
         error = null;
         long end = Stopwatch.GetTimestamp() + _spinTicks;
+        var backoff = new PollBackoff();
         _endpoint.EnterCallerPolling();
         try
         {
@@ -118,6 +119,7 @@ internal sealed partial class RdmaPeerLink
                 _endpoint.RetryPendingPosts(); // the progress thread stands aside while a caller polls
                 if (Volatile.Read(ref _arrivals) == seen && seen == _spunArrivals)
                 {
+                    backoff.Pause();
                     continue;
                 }
                 lock (_gate)

@@ -8,7 +8,7 @@ namespace Collectives.Transport.Rdma;
 
 internal sealed partial class RdmaPeerLink
 {
-    private readonly LinkCompletion<bool> _sendCompletion = new();
+    private readonly LinkCompletion<bool> _sendCompletion;
     private readonly Stack<int> _freeFrameStaging = new();
     private readonly Stack<int> _freeControlStaging = new();
 
@@ -117,6 +117,40 @@ internal sealed partial class RdmaPeerLink
         }
         _endpoint.Wake();
         return _sendCompletion.AsValueTask();
+    }
+
+    /// <summary>
+    /// Runs when a caller awaits a send still in flight, before it parks: polls on the caller's
+    /// thread for up to the receive spin, as a receive does. A ring step awaits its send right
+    /// after its receive, and the write's completion (the provider's word that the peer has the
+    /// bytes) follows within microseconds; parked, it would cost a wake-up of the progress thread
+    /// and then one of the awaiting thread. 64 KiB all-gathers over the shm provider took half the
+    /// time with it.
+    /// </summary>
+    private void SpinForSend()
+    {
+        if (_spinTicks <= 0 || !Volatile.Read(ref _sendActive))
+        {
+            return;
+        }
+        long end = Stopwatch.GetTimestamp() + _spinTicks;
+        var backoff = new PollBackoff();
+        _endpoint.EnterCallerPolling();
+        try
+        {
+            while (Volatile.Read(ref _sendActive) && Stopwatch.GetTimestamp() < end)
+            {
+                if (_endpoint.ProgressOnce() == 0)
+                {
+                    _endpoint.RetryPendingPosts(); // the progress thread stands aside while a caller polls
+                    backoff.Pause();
+                }
+            }
+        }
+        finally
+        {
+            _endpoint.ExitCallerPolling();
+        }
     }
 
     private void AbortForCancellation() => Abort(new AbortReason(AbortCode.Cancelled, -1, string.Create(CultureInfo.InvariantCulture,

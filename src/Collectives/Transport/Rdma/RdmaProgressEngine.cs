@@ -54,7 +54,7 @@ internal sealed class RdmaProgressEngine : IDisposable
 
     private void Run()
     {
-        int emptyPolls = 0;
+        var backoff = new PollBackoff();
         long nextDeadlineCheck = 0;
         while (!_stopping)
         {
@@ -71,7 +71,7 @@ internal sealed class RdmaProgressEngine : IDisposable
             }
             if (completed > 0)
             {
-                emptyPolls = 0;
+                backoff.Reset();
                 continue;
             }
             if (_endpoint.CallerPolling)
@@ -89,14 +89,9 @@ internal sealed class RdmaProgressEngine : IDisposable
             }
             if (_endpoint.AnyLinkWaiting())
             {
-                emptyPolls++;
-                if (emptyPolls < RdmaTuning.SpinPolls)
+                if (backoff.EmptyPolls < YieldPollsBeforeNap)
                 {
-                    Thread.SpinWait(20);
-                }
-                else if (emptyPolls < YieldPollsBeforeNap)
-                {
-                    Thread.Yield();
+                    backoff.Pause();
                 }
                 else
                 {
@@ -105,7 +100,7 @@ internal sealed class RdmaProgressEngine : IDisposable
                 }
                 continue;
             }
-            emptyPolls = 0;
+            backoff.Reset();
             _wake.Wait(RdmaTuning.IdlePollPeriod);
             _wake.Reset();
         }

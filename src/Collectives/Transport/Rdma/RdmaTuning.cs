@@ -49,18 +49,20 @@ internal static class RdmaTuning
     public const int CompletionBatch = 64;
 
     /// <summary>
-    /// Empty polls the progress thread spins through, while someone waits, before it starts
-    /// yielding the core between polls: ranks often outnumber cores, and on manual-progress
-    /// providers the peer needs its own polls to move our data. Few: measured no faster than
-    /// yielding at once, and the shared cores are better spent on copies.
+    /// Empty polls a poller (the progress thread, or a caller spinning for its frame or send)
+    /// spins through before it starts yielding the core between polls (<see cref="PollBackoff"/>):
+    /// ranks often outnumber cores, and on manual-progress providers the peer needs its own polls
+    /// to move our data. Few: measured no faster than yielding at once, and the shared cores are
+    /// better spent on copies.
     /// </summary>
     public const int SpinPolls = 50;
 
     /// <summary>
-    /// How long a receive polls for itself before parking (<see cref="RdmaTransportOptions.ReceiveSpin"/>):
-    /// a small frame's round trip when the peer is polling too (a 64-byte ping-pong over the shm
-    /// provider fell from 31 to 4 µs with it). Longer spins measured no faster for large frames on
-    /// 2 shared cores, where a spinning caller takes the core the peer's copies need.
+    /// How long a receive, or an awaited send, polls for itself before parking
+    /// (<see cref="RdmaTransportOptions.ReceiveSpin"/>): a small frame's round trip when the peer
+    /// is polling too (a 64-byte ping-pong over the shm provider fell from 31 to 4 µs with it).
+    /// Longer spins measured no faster for large frames on 2 shared cores, where a spinning caller
+    /// takes the core the peer's copies need.
     /// </summary>
     public static readonly TimeSpan DefaultReceiveSpin = TimeSpan.FromMicroseconds(50);
 
