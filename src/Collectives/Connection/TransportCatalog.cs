@@ -65,7 +65,11 @@ internal static class TransportCatalog
                         }
                         continue; // not forced: the next transport serves instead
                     }
-                    transports.Add(new RdmaTransport(new RdmaTransportOptions { Provider = provider, ControlAddress = tcpAddress }));
+                    transports.Add(new RdmaTransport(RdmaTransportOptions.ForLocalRanks(job.LocalSize, Environment.ProcessorCount) with
+                    {
+                        Provider = provider,
+                        ControlAddress = tcpAddress,
+                    }));
                     break;
                 default:
                     throw new ArgumentException(

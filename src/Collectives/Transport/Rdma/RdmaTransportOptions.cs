@@ -19,6 +19,15 @@ public sealed record RdmaTransportOptions
     public static RdmaTransportOptions Default { get; } = new();
 
     /// <summary>
+    /// The default options for a host running <paramref name="localRanks"/> of the job's ranks on
+    /// <paramref name="cores"/> cores: the longer receive spin when each rank has a core
+    /// (<see cref="RdmaTuning.DedicatedCoreReceiveSpin"/>); the short one when they share, or when
+    /// the count is unknown.
+    /// </summary>
+    public static RdmaTransportOptions ForLocalRanks(int? localRanks, int cores) =>
+        localRanks <= cores ? new RdmaTransportOptions { ReceiveSpin = RdmaTuning.DedicatedCoreReceiveSpin } : Default;
+
+    /// <summary>
     /// COLLECTIVES_RDMA_PROVIDER: verbs, efa, tcp, shm, auto, or any libfabric provider name
     /// ("udp;ofi_rxd"). See <see cref="RdmaProviders"/>.
     /// </summary>
