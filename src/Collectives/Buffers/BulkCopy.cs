@@ -126,11 +126,11 @@ internal static class BulkCopy
 
     /// <summary>
     /// Copies into a destination nobody reads soon, or too large to stay cached until it is read
-    /// (a block packed for later, a received block of many MiB), with non-temporal stores. An ordinary store to a line that is not cached first
-    /// reads it (read-for-ownership), so a DRAM-bound copy moves three bytes per byte copied;
-    /// streaming stores skip that read. Small copies and machines without AVX take
-    /// <see cref="Copy"/>. Ends with a store fence, so whatever the caller publishes next is
-    /// ordered after the data.
+    /// (a block packed for later, a received block of many MiB), with non-temporal stores. An
+    /// ordinary store to a line that is not cached first reads it (read-for-ownership), so a
+    /// DRAM-bound copy moves three bytes per byte copied; streaming stores skip that read. Small
+    /// copies and machines without AVX take <see cref="Copy"/>. Ends with a store fence, so
+    /// whatever the caller publishes next is ordered after the data.
     /// </summary>
     public static unsafe void CopyStreaming(ReadOnlySpan<byte> source, Span<byte> destination)
     {
