@@ -2,9 +2,11 @@
 # The RDMA transport against its provider (issue 5's figure): per libfabric provider, the shim's
 # raw RMA-write bandwidth (fabric_pair_test --bench: one way, 16 writes in flight; both ways at
 # once, as the two ranks of a ring step write; and the link's own frame protocol done in C, a
-# payload write plus a header message per frame, one frame in flight each way) and `collectives
-# perf allreduce --transport rdma` busbw (2 ranks), same sizes, in the same run. RUNS passes,
-# alternating; prints medians and busbw over each raw figure.
+# payload write plus a header message per frame, one frame in flight each way; and the same
+# 2-rank ring all-reduce written in C over the shim, frames into a rotating ring, with the
+# reduction and the copy-out the CPU must also do) and `collectives perf allreduce --transport
+# rdma` busbw (2 ranks), same sizes, in the same run. RUNS passes, alternating; prints medians
+# and busbw over each raw figure.
 #   bash bench/rdma.sh                        # RUNS=3, providers tcp,shm, 1M..64M
 #   RUNS=5 PROVIDERS=tcp bash bench/rdma.sh
 set -uo pipefail
@@ -40,15 +42,16 @@ def raw(path):
     rows = {}
     for line in open(path):
         f = line.split()
-        if len(f) == 6 and f[0].isdigit():
-            rows[int(f[0])] = (float(f[2]), float(f[4]), float(f[5]))
+        if len(f) == 7 and f[0].isdigit():
+            rows[int(f[0])] = (float(f[2]), float(f[4]), float(f[5]), float(f[6]))
     return rows
 def perf(path):
     return {r["size"]: r["out_of_place"]["busbw"] for r in results(path)}
 print("# all-reduce float32 sum, 2 ranks, --transport rdma; raw = the shim's RMA write, 16 in flight; medians of %d passes (GB/s)" % runs)
 print("# frames = the link's frame protocol in C (payload write + header message, one frame in flight each way)")
-print("| provider | size | raw one way | raw both ways | frames both ways | all-reduce busbw | busbw / one way | busbw / both ways | busbw / frames |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("# C all-reduce = the same ring all-reduce in C over the shim: the ceiling of this algorithm on this provider and host")
+print("| provider | size | raw one way | raw both ways | frames both ways | C all-reduce | all-reduce busbw | busbw / one way | busbw / both ways | busbw / frames | busbw / C all-reduce | C all-reduce / both ways |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for provider in providers:
     raws, perfs = [], []
     for p in range(1, runs + 1):
@@ -63,6 +66,8 @@ for provider in providers:
         one = statistics.median(r[size][0] for r in raws if size in r)
         both = statistics.median(r[size][1] for r in raws if size in r)
         frames = statistics.median(r[size][2] for r in raws if size in r)
+        in_c = statistics.median(r[size][3] for r in raws if size in r)
         bus = statistics.median(p[size] for p in perfs if size in p)
-        print(f"| {provider} | {size} | {one:.2f} | {both:.2f} | {frames:.2f} | {bus:.2f} | {bus / one:.2f} | {bus / both:.2f} | {bus / frames:.2f} |")
+        print(f"| {provider} | {size} | {one:.2f} | {both:.2f} | {frames:.2f} | {in_c:.2f} | {bus:.2f} | {bus / one:.2f} | {bus / both:.2f} | "
+              f"{bus / frames:.2f} | {bus / in_c:.2f} | {in_c / both:.2f} |")
 PY

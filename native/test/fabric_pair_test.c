@@ -464,6 +464,93 @@ static double bench_frames_both_ways(struct link *l, unsigned char *buf, collect
     return mine > theirs ? mine : theirs;
 }
 
+/* out = a + b over n floats: the all-reduce's sum, vectorised as wide as the CPU allows (the
+ * managed kernels use AVX2 where it exists; a plain -O3 build would stop at SSE2). */
+#if defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void add_floats(float *restrict out, const float *restrict a, const float *restrict b, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        out[k] = a[k] + b[k];
+    }
+}
+
+/* A 2-rank ring all-reduce (float sum) in C over the same calls, done as the managed link and
+ * algorithm do it: each rank's half in frames of at most ALLREDUCE_CHUNK, each frame a payload
+ * write into an ALLREDUCE_RING-byte ring the peer exposes (rotating, so frames land out of
+ * cache as they do in the link's ring) plus a header message; the reduce-scatter step sums the
+ * incoming frame into the output, the all-gather step copies it out. One frame in flight per
+ * direction. It is the figure any implementation of this algorithm could reach over the provider
+ * on this host: raw both-ways movement plus the reduction and the copy the CPU must also do. */
+enum { ALLREDUCE_CHUNK = 1 * MIB, ALLREDUCE_RING = 8 * MIB };
+
+static double bench_allreduce(struct link *l, unsigned char *ring, const collectives_fabric_mr_info_v1_t *peer_info,
+                              unsigned char *in, unsigned char *out, const unsigned char *peer_in,
+                              collectives_fabric_mr_t *work_mr, size_t size, uint32_t iters)
+{
+    unsigned char header_out[FRAME_HEADER_BYTES] = {0}, header_in[FRAME_HEADER_BYTES];
+    const size_t half = size / 2;
+    const size_t mine = (size_t)l->rank * half, theirs = (size_t)(1 - l->rank) * half;
+    size_t send_pos = 0, receive_pos = 0;
+    uint32_t frames = 0;
+    memset(l->done, 0, sizeof l->done);
+    l->remote_count = 0;
+    CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
+    sock_barrier(l);
+    double t0 = now_s();
+    for (uint32_t i = 0; i < iters; i++) {
+        for (int gather = 0; gather <= 1; gather++) {
+            /* reduce-scatter sends the peer's half of the input; all-gather sends this rank's finished half */
+            const unsigned char *source = gather ? out + mine : in + theirs;
+            for (size_t at = 0; at < half; at += ALLREDUCE_CHUNK) {
+                size_t length = half - at < ALLREDUCE_CHUNK ? half - at : ALLREDUCE_CHUNK;
+                send_pos = send_pos + length > ALLREDUCE_RING ? 0 : send_pos;
+                CHECK(l, F->write(l->ep, l->peer, source + at, length, work_mr, peer_info->remote_base + send_pos,
+                                  peer_info->key, frames & 0xff, COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
+                CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
+                send_pos += length;
+                frames++;
+                WAIT_UNTIL(l, l->done[CTX_WRITE] == frames && l->done[CTX_SEND] == frames && l->remote_count >= frames &&
+                                  l->done[CTX_RECV] == frames);
+                receive_pos = receive_pos + length > ALLREDUCE_RING ? 0 : receive_pos;
+                const unsigned char *incoming = ring + receive_pos;
+                receive_pos += length;
+                if (gather) {
+                    memcpy(out + theirs + at, incoming, length);
+                } else {
+                    add_floats((float *)(out + mine + at), (const float *)(in + mine + at), (const float *)incoming,
+                               length / sizeof(float));
+                }
+                CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
+            }
+        }
+    }
+    double mine_s = now_s() - t0, theirs_s = 0;
+    /* one receive is left posted: a last header lets it complete before the next probe starts */
+    CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
+    WAIT_UNTIL(l, l->done[CTX_SEND] == frames + 1 && l->done[CTX_RECV] == frames + 1);
+    /* A ceiling that computed the wrong thing would mean nothing: every output bit must equal
+     * what each half's owner computes, its own input plus the peer's (inputs never change). */
+    float *expected = aligned_alloc(4096, size);
+    if (expected == NULL) {
+        fail(l, "out of memory");
+    }
+    const unsigned char *rank_in[2] = {l->rank == 0 ? in : peer_in, l->rank == 1 ? in : peer_in};
+    for (int owner = 0; owner <= 1; owner++) {
+        size_t at = (size_t)owner * half;
+        add_floats(expected + at / sizeof(float), (const float *)(rank_in[owner] + at),
+                   (const float *)(rank_in[1 - owner] + at), half / sizeof(float));
+    }
+    if (memcmp(expected, out, size) != 0) {
+        fail(l, "all-reduce probe: the %zu-byte result differs from the sums each half's owner computes", size);
+    }
+    free(expected);
+    sock_write(l, &mine_s, sizeof mine_s);
+    sock_read(l, &theirs_s, sizeof theirs_s);
+    return mine_s > theirs_s ? mine_s : theirs_s;
+}
+
 static double bench_send(struct link *l, unsigned char *buf, size_t size, uint32_t iters)
 {
     uint64_t ack = 0;
@@ -515,10 +602,16 @@ static int run_bench(struct link *l)
                             COLLECTIVES_FABRIC_ACCESS_LOCAL | COLLECTIVES_FABRIC_ACCESS_REMOTE_WRITE, &mr, &info));
     sock_write(l, &info, sizeof info);
     sock_read(l, &peer_info, sizeof peer_info);
+    /* The all-reduce's input and output, registered for local access as the link's sources are. */
+    unsigned char *work = alloc_pattern(2 * max_size, l->rank);
+    unsigned char *peer_in = alloc_pattern(max_size, 1 - l->rank); /* what the peer's input holds, to check results */
+    collectives_fabric_mr_t *work_mr = NULL;
+    collectives_fabric_mr_info_v1_t work_info;
+    CHECK(l, F->mr_register(l->ep, work, 2 * max_size, COLLECTIVES_FABRIC_ACCESS_LOCAL, &work_mr, &work_info));
     if (l->rank == 0) {
         print_device(&l->dev);
-        printf("%10s %8s %16s %16s %22s %24s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s",
-               "frames_both_ways GB/s");
+        printf("%10s %8s %16s %16s %22s %24s %22s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s",
+               "frames_both_ways GB/s", "allreduce_in_c GB/s");
     }
     for (size_t size = 64u * 1024; size <= max_size; size *= 4) {
         uint32_t iters = (uint32_t)(BENCH_BYTES / size);
@@ -531,13 +624,21 @@ static int run_bench(struct link *l)
         double both = bench_rma_both_ways(l, buf, mr, &peer_info, size, iters);
         bench_frames_both_ways(l, buf, mr, &peer_info, size, BENCH_MIN_ITERS);
         double frames = bench_frames_both_ways(l, buf, mr, &peer_info, size, iters);
+        /* an all-reduce moves its size both ways per call, in two steps of half: size/time is its busbw at 2 ranks */
+        uint32_t calls = iters / 2 < BENCH_MIN_ITERS ? BENCH_MIN_ITERS : iters / 2;
+        bench_allreduce(l, buf, &peer_info, work, work + max_size, peer_in, work_mr, size, 2);
+        double allreduce = bench_allreduce(l, buf, &peer_info, work, work + max_size, peer_in, work_mr, size, calls);
         if (l->rank == 0) {
-            printf("%10zu %8u %16.2f %16.2f %22.2f %24.2f\n", size, iters, (double)size * iters / rma / 1e9,
-                   (double)size * iters / send / 1e9, (double)size * iters / both / 1e9, (double)size * iters / frames / 1e9);
+            printf("%10zu %8u %16.2f %16.2f %22.2f %24.2f %22.2f\n", size, iters, (double)size * iters / rma / 1e9,
+                   (double)size * iters / send / 1e9, (double)size * iters / both / 1e9, (double)size * iters / frames / 1e9,
+                   (double)size * calls / allreduce / 1e9);
             fflush(stdout);
         }
     }
     sock_barrier(l);
+    CHECK(l, F->mr_close(work_mr));
+    free(work);
+    free(peer_in);
     CHECK(l, F->mr_close(mr));
     free(buf);
     return 0;
