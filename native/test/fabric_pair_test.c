@@ -4,6 +4,7 @@
  *
  *   fabric_pair_test --provider tcp|shm [--domain NAME]          1 MiB both ways, every byte checked
  *   fabric_pair_test --provider tcp|shm [--domain NAME] --bench  RMA-write and send bandwidth, 64K..64M
+ *                    [--sizes MIN[:MAX]]                          only these sizes (bytes, stepping by 4)
  *   fabric_pair_test --bad-input                                 error paths and their texts
  *   fabric_pair_test --list PROVIDER                             devices and their properties
  *
@@ -47,6 +48,9 @@ static const uint64_t BENCH_BYTES = 512ull * MIB;
 enum { BENCH_MIN_ITERS = 8 };
 
 static const collectives_fabric_v1_t *F;
+
+/* The probe's sizes (--sizes): 64 KiB to 64 MiB by default, stepping by 4. */
+static size_t bench_min = 64u * 1024, bench_max = 64u * MIB;
 
 struct link {
     int rank;
@@ -613,7 +617,7 @@ static int run_bench(struct link *l)
         printf("%10s %8s %16s %16s %22s %24s %22s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s",
                "frames_both_ways GB/s", "allreduce_in_c GB/s");
     }
-    for (size_t size = 64u * 1024; size <= max_size; size *= 4) {
+    for (size_t size = bench_min; size <= bench_max; size *= 4) {
         uint32_t iters = (uint32_t)(BENCH_BYTES / size);
         iters = iters < BENCH_MIN_ITERS ? BENCH_MIN_ITERS : iters;
         bench_rma(l, buf, mr, &peer_info, size, BENCH_MIN_ITERS); /* warm-up: connections, caches */
@@ -772,7 +776,8 @@ static int run_list(const char *provider)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: fabric_pair_test --provider NAME [--domain NAME] [--bench] | --bad-input | --list NAME\n");
+    fprintf(stderr, "usage: fabric_pair_test --provider NAME [--domain NAME] [--bench [--sizes MIN[:MAX]]] | --bad-input | --list NAME\n"
+                    "  --sizes: bytes, 65536..67108864; the probe steps by 4 from MIN\n");
     exit(2);
 }
 
@@ -796,6 +801,13 @@ int main(int argc, char **argv)
             domain = argv[++i];
         } else if (strcmp(argv[i], "--bench") == 0) {
             bench = 1;
+        } else if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
+            char *end = NULL;
+            bench_min = strtoull(argv[++i], &end, 10);
+            bench_max = *end == ':' ? strtoull(end + 1, &end, 10) : bench_min;
+            if (*end != '\0' || bench_min < 65536 || bench_max > 64u * MIB || bench_min > bench_max) {
+                usage();
+            }
         } else if (strcmp(argv[i], "--bad-input") == 0) {
             alarm(ALARM_SECONDS);
             return run_bad_input();

@@ -11,14 +11,6 @@ namespace Collectives.Transport;
 internal sealed class LinkCompletion<T> : IValueTaskSource<T>, IValueTaskSource
 {
     private ManualResetValueTaskSourceCore<T> _core = new() { RunContinuationsAsynchronously = true };
-    private readonly Action? _beforePark;
-
-    /// <param name="beforePark">
-    /// Runs on the awaiting thread when it finds the round still pending, before its continuation
-    /// is registered: a link whose progress someone must drive (RDMA) polls there for a while, so
-    /// a completion that is microseconds away costs no wake-up. It may complete the round itself.
-    /// </param>
-    public LinkCompletion(Action? beforePark = null) => _beforePark = beforePark;
 
     public ValueTask<T> AsValueTaskOfResult() => new(this, _core.Version);
 
@@ -59,15 +51,9 @@ internal sealed class LinkCompletion<T> : IValueTaskSource<T>, IValueTaskSource
 
     ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _core.GetStatus(token);
 
-    void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-    {
-        _beforePark?.Invoke();
+    void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
-    }
 
-    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-    {
-        _beforePark?.Invoke();
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
-    }
 }

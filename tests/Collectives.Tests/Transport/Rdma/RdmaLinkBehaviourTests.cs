@@ -99,6 +99,28 @@ public sealed class RdmaLinkBehaviourTests : IAsyncDisposable
         await Task.WhenAll(Task.Run(() => StepsAsync(a, 0)), Task.Run(() => StepsAsync(b, 1))).WaitAsync(RdmaTestJob.Guard);
     }
 
+    [Theory]
+    [InlineData(RdmaProviders.Tcp)]
+    [InlineData(RdmaProviders.Shm)]
+    public async Task ASendWhoseWriteCompletesWithinTheSpinReturnsCompleted(string provider)
+    {
+        // The caller polls right after the post, so a write that completes within the spin comes
+        // back as a completed send, and its caller's await goes straight on without a thread
+        // hop. The spin is the longest allowed: it ends as soon as the write does.
+        RdmaTestJob job = await RdmaTestJob.StartAsync(new RdmaTransportOptions { Provider = provider, ReceiveSpin = TimeSpan.FromSeconds(1) });
+        _jobs.Add(job);
+        (IPeerLink a, IPeerLink b) = await job.ConnectAsync(0, 1);
+        int[] sizes = [64 << 10, 1 << 20];
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            ValueTask sending = a.SendAsync(Header(i, sizes[i]), Pattern(sizes[i], i));
+            Assert.True(sending.IsCompletedSuccessfully, $"the {sizes[i]}-byte send was still pending when SendAsync returned");
+            await sending;
+            using InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard);
+            Assert.True(frame.Payload.Span.SequenceEqual(Pattern(sizes[i], i)), $"frame {i} differs");
+        }
+    }
+
     [Fact]
     public async Task FramesLargerThanHalfTheRingTakeTheRendezvousAndReuseItsRegistration()
     {
