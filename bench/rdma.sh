@@ -6,7 +6,7 @@
 # 2-rank ring all-reduce written in C over the shim, frames into a rotating ring, with the
 # reduction and the copy-out the CPU must also do) and `collectives perf allreduce --transport
 # rdma` busbw (2 ranks), same sizes, in the same run. RUNS passes, alternating; prints medians
-# and busbw over each raw figure.
+# of the figures and of each pass's busbw over each raw figure.
 #   bash bench/rdma.sh                        # RUNS=3, providers tcp,shm, 1M..64M
 #   RUNS=5 PROVIDERS=tcp bash bench/rdma.sh
 set -uo pipefail
@@ -27,7 +27,7 @@ for pass in $(seq 1 "$RUNS"); do
   for provider in ${PROVIDERS//,/ }; do
     domain=(); [[ $provider == tcp ]] && domain=(--domain lo)
     echo "rdma.sh: pass $pass: $provider raw" >&2
-    "$PAIR" --provider "$provider" "${domain[@]}" --bench > "$out/$pass-$provider-raw.txt" 2>&1 || echo "rdma.sh: raw $provider exited $?" >&2
+    "$PAIR" --provider "$provider" "${domain[@]}" --bench --sizes 1048576:67108864 > "$out/$pass-$provider-raw.txt" 2>&1 || echo "rdma.sh: raw $provider exited $?" >&2
     echo "rdma.sh: pass $pass: $provider all-reduce" >&2
     COLLECTIVES_RDMA_PROVIDER=$provider "$C" perf allreduce --transport rdma -b 1M -e 64M -f 4 -n 200 -w 10 -B 512M --json \
       > "$out/$pass-$provider-perf.txt" 2>&1 || echo "rdma.sh: perf $provider exited $?" >&2
@@ -47,27 +47,30 @@ def raw(path):
     return rows
 def perf(path):
     return {r["size"]: r["out_of_place"]["busbw"] for r in results(path)}
-print("# all-reduce float32 sum, 2 ranks, --transport rdma; raw = the shim's RMA write, 16 in flight; medians of %d passes (GB/s)" % runs)
+print("# all-reduce float32 sum, 2 ranks, --transport rdma; raw = the shim's RMA write, 16 in flight (GB/s)")
 print("# frames = the link's frame protocol in C (payload write + header message, one frame in flight each way)")
 print("# C all-reduce = the same ring all-reduce in C over the shim: the ceiling of this algorithm on this provider and host")
+print("# figures: medians of %d passes; ratios: medians of each pass's ratio (a pass runs its raw probe and all-reduce back to back," % runs)
+print("# so a ratio compares figures taken within the same minute on a machine whose speed drifts)")
 print("| provider | size | raw one way | raw both ways | frames both ways | C all-reduce | all-reduce busbw | busbw / one way | busbw / both ways | busbw / frames | busbw / C all-reduce | C all-reduce / both ways |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for provider in providers:
-    raws, perfs = [], []
+    passes = []
     for p in range(1, runs + 1):
         try:
-            raws.append(raw(os.path.join(out, f"{p}-{provider}-raw.txt")))
-            perfs.append(perf(os.path.join(out, f"{p}-{provider}-perf.txt")))
+            passes.append((raw(os.path.join(out, f"{p}-{provider}-raw.txt")), perf(os.path.join(out, f"{p}-{provider}-perf.txt"))))
         except Exception as e:
             print(f"# pass {p} {provider}: no result ({e})")
-    if not perfs:
+    if not passes:
         continue
-    for size in sorted(perfs[0]):
-        one = statistics.median(r[size][0] for r in raws if size in r)
-        both = statistics.median(r[size][1] for r in raws if size in r)
-        frames = statistics.median(r[size][2] for r in raws if size in r)
-        in_c = statistics.median(r[size][3] for r in raws if size in r)
-        bus = statistics.median(p[size] for p in perfs if size in p)
-        print(f"| {provider} | {size} | {one:.2f} | {both:.2f} | {frames:.2f} | {in_c:.2f} | {bus:.2f} | {bus / one:.2f} | {bus / both:.2f} | "
-              f"{bus / frames:.2f} | {bus / in_c:.2f} | {in_c / both:.2f} |")
+    for size in sorted(passes[0][1]):
+        both_sides = [(r[size], b[size]) for r, b in passes if size in r and size in b]
+        if not both_sides:
+            continue
+        figure = lambda pick: statistics.median(pick(r, b) for r, b in both_sides)
+        one, both, frames, in_c = (figure(lambda r, b, i=i: r[i]) for i in range(4))
+        bus = figure(lambda r, b: b)
+        print(f"| {provider} | {size} | {one:.2f} | {both:.2f} | {frames:.2f} | {in_c:.2f} | {bus:.2f} | "
+              f"{figure(lambda r, b: b / r[0]):.2f} | {figure(lambda r, b: b / r[1]):.2f} | {figure(lambda r, b: b / r[2]):.2f} | "
+              f"{figure(lambda r, b: b / r[3]):.2f} | {figure(lambda r, b: r[3] / r[1]):.2f} |")
 PY
