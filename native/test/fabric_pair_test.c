@@ -417,6 +417,25 @@ static double bench_rma(struct link *l, unsigned char *buf, collectives_fabric_m
     return now_s() - t0;
 }
 
+/* The slower rank's time: both ranks' clocks stop on their own, the collective ends with the later. */
+static double slower_rank(struct link *l, double mine)
+{
+    double theirs = 0;
+    sock_write(l, &mine, sizeof mine);
+    sock_read(l, &theirs, sizeof theirs);
+    return mine > theirs ? mine : theirs;
+}
+
+/* Starts a frame probe: counters cleared, the first header receive posted, both ranks lined up. */
+static double start_frame_probe(struct link *l, unsigned char *header_in, size_t header_bytes)
+{
+    memset(l->done, 0, sizeof l->done);
+    l->remote_count = 0;
+    CHECK(l, F->trecv(l->ep, l->peer, header_in, header_bytes, NULL, TAG_HEADER, 0, CTX_RECV));
+    sock_barrier(l);
+    return now_s();
+}
+
 /* Both ranks write to each other at once, as the two ranks of a ring step do; the slower rank's
  * time counts. On hosts where the CPU moves the bytes (tcp, shm), this is the ceiling of a
  * 2-rank ring's per-direction bandwidth, which the one-way figure overstates when each core
@@ -430,10 +449,7 @@ static double bench_rma_both_ways(struct link *l, unsigned char *buf, collective
     double t0 = now_s();
     post_writes(l, buf, mr, peer_info, size, iters, "write window (both ways)");
     WAIT_UNTIL(l, l->done[CTX_WRITE] == iters && l->remote_count == iters);
-    double mine = now_s() - t0, theirs = 0;
-    sock_write(l, &mine, sizeof mine);
-    sock_read(l, &theirs, sizeof theirs);
-    return mine > theirs ? mine : theirs;
+    return slower_rank(l, now_s() - t0);
 }
 
 /* The managed RDMA link's frame protocol, both ways at once, in C: per frame a payload write
@@ -446,11 +462,7 @@ static double bench_frames_both_ways(struct link *l, unsigned char *buf, collect
                                      const collectives_fabric_mr_info_v1_t *peer_info, size_t size, uint32_t iters)
 {
     unsigned char header_out[FRAME_HEADER_BYTES] = {0}, header_in[FRAME_HEADER_BYTES];
-    memset(l->done, 0, sizeof l->done);
-    l->remote_count = 0;
-    CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
-    sock_barrier(l);
-    double t0 = now_s();
+    double t0 = start_frame_probe(l, header_in, sizeof header_in);
     for (uint32_t i = 0; i < iters; i++) {
         CHECK(l, F->write(l->ep, l->peer, buf, size, mr, peer_info->remote_base, peer_info->key, i & 0xff,
                           COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
@@ -462,10 +474,7 @@ static double bench_frames_both_ways(struct link *l, unsigned char *buf, collect
             CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
         }
     }
-    double mine = now_s() - t0, theirs = 0;
-    sock_write(l, &mine, sizeof mine);
-    sock_read(l, &theirs, sizeof theirs);
-    return mine > theirs ? mine : theirs;
+    return slower_rank(l, now_s() - t0);
 }
 
 /* out = a + b over n floats: the all-reduce's sum, vectorised as wide as the CPU allows (the
@@ -498,11 +507,7 @@ static double bench_allreduce(struct link *l, unsigned char *ring, const collect
     const size_t mine = (size_t)l->rank * half, theirs = (size_t)(1 - l->rank) * half;
     size_t send_pos = 0, receive_pos = 0;
     uint32_t frames = 0;
-    memset(l->done, 0, sizeof l->done);
-    l->remote_count = 0;
-    CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
-    sock_barrier(l);
-    double t0 = now_s();
+    double t0 = start_frame_probe(l, header_in, sizeof header_in);
     for (uint32_t i = 0; i < iters; i++) {
         for (int gather = 0; gather <= 1; gather++) {
             /* reduce-scatter sends the peer's half of the input; all-gather sends this rank's finished half */
@@ -530,7 +535,7 @@ static double bench_allreduce(struct link *l, unsigned char *ring, const collect
             }
         }
     }
-    double mine_s = now_s() - t0, theirs_s = 0;
+    double elapsed = now_s() - t0;
     /* one receive is left posted: a last header lets it complete before the next probe starts */
     CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
     WAIT_UNTIL(l, l->done[CTX_SEND] == frames + 1 && l->done[CTX_RECV] == frames + 1);
@@ -550,9 +555,7 @@ static double bench_allreduce(struct link *l, unsigned char *ring, const collect
         fail(l, "all-reduce probe: the %zu-byte result differs from the sums each half's owner computes", size);
     }
     free(expected);
-    sock_write(l, &mine_s, sizeof mine_s);
-    sock_read(l, &theirs_s, sizeof theirs_s);
-    return mine_s > theirs_s ? mine_s : theirs_s;
+    return slower_rank(l, elapsed);
 }
 
 static double bench_send(struct link *l, unsigned char *buf, size_t size, uint32_t iters)
