@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Collectives.Tests.Harness;
 
 namespace Collectives.Tests.Architecture;
 
@@ -28,7 +29,7 @@ public sealed class LayeringTests
     [MemberData(nameof(Rules))]
     public void FolderDoesNotReachAcrossItsLayer(string folder, string[] forbidden)
     {
-        string root = Path.Combine(RepositoryRoot(), "src", "Collectives", folder);
+        string root = Path.Combine(RepositoryPaths.Root(), "src", "Collectives", folder);
         string[] files = Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories);
         Assert.NotEmpty(files);
         var violations = new List<string>();
@@ -57,7 +58,7 @@ public sealed class LayeringTests
     [Fact]
     public void OnlyTheRdmaTransportCallsTheNativeShim()
     {
-        string source = Path.Combine(RepositoryRoot(), "src");
+        string source = Path.Combine(RepositoryPaths.Root(), "src");
         string rdma = Path.Combine(source, "Collectives", "Transport", "Rdma");
         string native = Path.Combine(rdma, "Native");
         string[] bindings = ["Rdma.Native", "FabricLibrary", "FabricContext", "FabricEndpoint", "FabricFunctionTable", "collectives_fabric"];
@@ -88,17 +89,5 @@ public sealed class LayeringTests
     {
         int comment = line.IndexOf("//", StringComparison.Ordinal);
         return comment < 0 ? line : line[..comment];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Collectives.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Cannot find the repository root (Collectives.sln) above " + AppContext.BaseDirectory);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Collectives.Tests.Harness;
 
 namespace Collectives.Tests.Bootstrap;
 
@@ -20,7 +21,7 @@ public sealed class BootstrapLayeringTests
     [MemberData(nameof(Rules))]
     public void FolderStaysInItsLayer(string folder, string[] forbidden)
     {
-        string root = Path.Combine(RepositoryRoot(), "src", "Collectives", folder);
+        string root = Path.Combine(RepositoryPaths.Root(), "src", "Collectives", folder);
         string[] files = Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories);
         Assert.NotEmpty(files);
         var violations = new List<string>();
@@ -38,17 +39,5 @@ public sealed class BootstrapLayeringTests
             }
         }
         Assert.True(violations.Count == 0, $"{folder} breaks the layering:\n" + string.Join('\n', violations));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Collectives.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Cannot find the repository root (Collectives.sln) above " + AppContext.BaseDirectory);
     }
 }
