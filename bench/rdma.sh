@@ -4,7 +4,8 @@
 # once, as the two ranks of a ring step write; and the link's own frame protocol done in C, a
 # payload write plus a header message per frame, one frame in flight each way; and the same
 # 2-rank ring all-reduce written in C over the shim, frames into a rotating ring, with the
-# reduction and the copy-out the CPU must also do) and `collectives perf allreduce --transport
+# reduction and the copy-out the CPU must also do, and once more with the all-gather placed
+# straight in the peer's output) and `collectives perf allreduce --transport
 # rdma` busbw (2 ranks), same sizes, in the same run. RUNS passes, alternating; prints medians
 # of the figures and of each pass's busbw over each raw figure.
 #   bash bench/rdma.sh                        # RUNS=3, providers tcp,shm, 1M..64M
@@ -42,18 +43,19 @@ def raw(path):
     rows = {}
     for line in open(path):
         f = line.split()
-        if len(f) == 7 and f[0].isdigit():
-            rows[int(f[0])] = (float(f[2]), float(f[4]), float(f[5]), float(f[6]))
+        if len(f) == 8 and f[0].isdigit():
+            rows[int(f[0])] = (float(f[2]), float(f[4]), float(f[5]), float(f[6]), float(f[7]))
     return rows
 def perf(path):
     return {r["size"]: r["out_of_place"]["busbw"] for r in results(path)}
 print("# all-reduce float32 sum, 2 ranks, --transport rdma; raw = the shim's RMA write, 16 in flight (GB/s)")
 print("# frames = the link's frame protocol in C (payload write + header message, one frame in flight each way)")
-print("# C all-reduce = the same ring all-reduce in C over the shim: the ceiling of this algorithm on this provider and host")
+print("# C all-reduce = the same ring all-reduce in C over the shim: the ceiling of this algorithm on this provider and host;")
+print("# C placed = the same with the all-gather written straight into the peer's output (no copy-out)")
 print("# figures: medians of %d passes; ratios: medians of each pass's ratio (a pass runs its raw probe and all-reduce back to back," % runs)
 print("# so a ratio compares figures taken within the same minute on a machine whose speed drifts)")
-print("| provider | size | raw one way | raw both ways | frames both ways | C all-reduce | all-reduce busbw | busbw / one way | busbw / both ways | busbw / frames | busbw / C all-reduce | C all-reduce / both ways |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| provider | size | raw one way | raw both ways | frames both ways | C all-reduce | all-reduce busbw | busbw / one way | busbw / both ways | busbw / frames | busbw / C all-reduce | C all-reduce / both ways | C placed | C placed / both ways |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for provider in providers:
     passes = []
     for p in range(1, runs + 1):
@@ -68,9 +70,9 @@ for provider in providers:
         if not both_sides:
             continue
         figure = lambda pick: statistics.median(pick(r, b) for r, b in both_sides)
-        one, both, frames, in_c = (figure(lambda r, b, i=i: r[i]) for i in range(4))
+        one, both, frames, in_c, placed = (figure(lambda r, b, i=i: r[i]) for i in range(5))
         bus = figure(lambda r, b: b)
         print(f"| {provider} | {size} | {one:.2f} | {both:.2f} | {frames:.2f} | {in_c:.2f} | {bus:.2f} | "
               f"{figure(lambda r, b: b / r[0]):.2f} | {figure(lambda r, b: b / r[1]):.2f} | {figure(lambda r, b: b / r[2]):.2f} | "
-              f"{figure(lambda r, b: b / r[3]):.2f} | {figure(lambda r, b: r[3] / r[1]):.2f} |")
+              f"{figure(lambda r, b: b / r[3]):.2f} | {figure(lambda r, b: r[3] / r[1]):.2f} | {placed:.2f} | {figure(lambda r, b: r[4] / r[1]):.2f} |")
 PY

@@ -495,41 +495,60 @@ static void add_floats(float *restrict out, const float *restrict a, const float
  * cache as they do in the link's ring) plus a header message; the reduce-scatter step sums the
  * incoming frame into the output, the all-gather step copies it out. One frame in flight per
  * direction. It is the figure any implementation of this algorithm could reach over the provider
- * on this host: raw both-ways movement plus the reduction and the copy the CPU must also do. */
+ * on this host: raw both-ways movement plus the reduction and the copy the CPU must also do.
+ * `placed`: the all-gather writes straight into the peer's output instead of its ring, so no
+ * copy-out (what placing received frames in the caller's memory would give). */
 enum { ALLREDUCE_CHUNK = 1 * MIB, ALLREDUCE_RING = 8 * MIB };
 
-static double bench_allreduce(struct link *l, unsigned char *ring, const collectives_fabric_mr_info_v1_t *peer_info,
-                              unsigned char *in, unsigned char *out, const unsigned char *peer_in,
-                              collectives_fabric_mr_t *work_mr, size_t size, uint32_t iters)
+/* The all-reduce probe's memory: the ring peers write frames into, and the registered input and output. */
+struct allreduce_memory {
+    unsigned char *ring;
+    const collectives_fabric_mr_info_v1_t *peer_ring;
+    unsigned char *in, *out;
+    const unsigned char *peer_in; /* what the peer's input holds, to check results */
+    collectives_fabric_mr_t *work_mr;
+    const collectives_fabric_mr_info_v1_t *peer_work;
+    size_t out_offset; /* where the output starts in the peer's registered work area */
+};
+
+static double bench_allreduce(struct link *l, const struct allreduce_memory *m, size_t size, uint32_t iters, int placed)
 {
     unsigned char header_out[FRAME_HEADER_BYTES] = {0}, header_in[FRAME_HEADER_BYTES];
+    unsigned char *in = m->in, *out = m->out;
     const size_t half = size / 2;
     const size_t mine = (size_t)l->rank * half, theirs = (size_t)(1 - l->rank) * half;
     size_t send_pos = 0, receive_pos = 0;
     uint32_t frames = 0;
+    memset(out, 0xA5, size); /* poisoned: the check below sees only what this run wrote */
+    sock_barrier(l);         /* the peer writes here in the placed all-gather: poison before it can */
     double t0 = start_frame_probe(l, header_in, sizeof header_in);
     for (uint32_t i = 0; i < iters; i++) {
         for (int gather = 0; gather <= 1; gather++) {
             /* reduce-scatter sends the peer's half of the input; all-gather sends this rank's finished half */
             const unsigned char *source = gather ? out + mine : in + theirs;
+            int direct = gather && placed;
             for (size_t at = 0; at < half; at += ALLREDUCE_CHUNK) {
                 size_t length = half - at < ALLREDUCE_CHUNK ? half - at : ALLREDUCE_CHUNK;
-                send_pos = send_pos + length > ALLREDUCE_RING ? 0 : send_pos;
-                CHECK(l, F->write(l->ep, l->peer, source + at, length, work_mr, peer_info->remote_base + send_pos,
-                                  peer_info->key, frames & 0xff, COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
+                send_pos = direct || send_pos + length <= ALLREDUCE_RING ? send_pos : 0;
+                uint64_t target = direct ? m->peer_work->remote_base + m->out_offset + mine + at : m->peer_ring->remote_base + send_pos;
+                uint64_t key = direct ? m->peer_work->key : m->peer_ring->key;
+                CHECK(l, F->write(l->ep, l->peer, source + at, length, m->work_mr, target, key, frames & 0xff,
+                                  COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
                 CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
-                send_pos += length;
+                send_pos += direct ? 0 : length;
                 frames++;
                 WAIT_UNTIL(l, l->done[CTX_WRITE] == frames && l->done[CTX_SEND] == frames && l->remote_count >= frames &&
                                   l->done[CTX_RECV] == frames);
-                receive_pos = receive_pos + length > ALLREDUCE_RING ? 0 : receive_pos;
-                const unsigned char *incoming = ring + receive_pos;
-                receive_pos += length;
-                if (gather) {
-                    memcpy(out + theirs + at, incoming, length);
-                } else {
-                    add_floats((float *)(out + mine + at), (const float *)(in + mine + at), (const float *)incoming,
-                               length / sizeof(float));
+                if (!direct) {
+                    receive_pos = receive_pos + length > ALLREDUCE_RING ? 0 : receive_pos;
+                    const unsigned char *incoming = m->ring + receive_pos;
+                    receive_pos += length;
+                    if (gather) {
+                        memcpy(out + theirs + at, incoming, length);
+                    } else {
+                        add_floats((float *)(out + mine + at), (const float *)(in + mine + at), (const float *)incoming,
+                                   length / sizeof(float));
+                    }
                 }
                 CHECK(l, F->trecv(l->ep, l->peer, header_in, sizeof header_in, NULL, TAG_HEADER, 0, CTX_RECV));
             }
@@ -545,7 +564,7 @@ static double bench_allreduce(struct link *l, unsigned char *ring, const collect
     if (expected == NULL) {
         fail(l, "out of memory");
     }
-    const unsigned char *rank_in[2] = {l->rank == 0 ? in : peer_in, l->rank == 1 ? in : peer_in};
+    const unsigned char *rank_in[2] = {l->rank == 0 ? in : m->peer_in, l->rank == 1 ? in : m->peer_in};
     for (int owner = 0; owner <= 1; owner++) {
         size_t at = (size_t)owner * half;
         add_floats(expected + at / sizeof(float), (const float *)(rank_in[owner] + at),
@@ -614,11 +633,16 @@ static int run_bench(struct link *l)
     unsigned char *peer_in = alloc_pattern(max_size, 1 - l->rank); /* what the peer's input holds, to check results */
     collectives_fabric_mr_t *work_mr = NULL;
     collectives_fabric_mr_info_v1_t work_info;
-    CHECK(l, F->mr_register(l->ep, work, 2 * max_size, COLLECTIVES_FABRIC_ACCESS_LOCAL, &work_mr, &work_info));
+    CHECK(l, F->mr_register(l->ep, work, 2 * max_size, COLLECTIVES_FABRIC_ACCESS_LOCAL | COLLECTIVES_FABRIC_ACCESS_REMOTE_WRITE,
+                            &work_mr, &work_info));
+    collectives_fabric_mr_info_v1_t peer_work;
+    sock_write(l, &work_info, sizeof work_info);
+    sock_read(l, &peer_work, sizeof peer_work);
+    const struct allreduce_memory memory = {buf, &peer_info, work, work + max_size, peer_in, work_mr, &peer_work, max_size};
     if (l->rank == 0) {
         print_device(&l->dev);
-        printf("%10s %8s %16s %16s %22s %24s %22s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s",
-               "frames_both_ways GB/s", "allreduce_in_c GB/s");
+        printf("%10s %8s %16s %16s %22s %24s %22s %22s\n", "size", "iters", "rma_write GB/s", "send GB/s", "rma_both_ways GB/s",
+               "frames_both_ways GB/s", "allreduce_in_c GB/s", "allreduce_placed GB/s");
     }
     for (size_t size = bench_min; size <= bench_max; size *= 4) {
         uint32_t iters = (uint32_t)(BENCH_BYTES / size);
@@ -633,12 +657,14 @@ static int run_bench(struct link *l)
         double frames = bench_frames_both_ways(l, buf, mr, &peer_info, size, iters);
         /* an all-reduce moves its size both ways per call, in two steps of half: size/time is its busbw at 2 ranks */
         uint32_t calls = iters / 2 < BENCH_MIN_ITERS ? BENCH_MIN_ITERS : iters / 2;
-        bench_allreduce(l, buf, &peer_info, work, work + max_size, peer_in, work_mr, size, 2);
-        double allreduce = bench_allreduce(l, buf, &peer_info, work, work + max_size, peer_in, work_mr, size, calls);
+        bench_allreduce(l, &memory, size, 2, 0);
+        double allreduce = bench_allreduce(l, &memory, size, calls, 0);
+        bench_allreduce(l, &memory, size, 2, 1);
+        double placed = bench_allreduce(l, &memory, size, calls, 1);
         if (l->rank == 0) {
-            printf("%10zu %8u %16.2f %16.2f %22.2f %24.2f %22.2f\n", size, iters, (double)size * iters / rma / 1e9,
+            printf("%10zu %8u %16.2f %16.2f %22.2f %24.2f %22.2f %22.2f\n", size, iters, (double)size * iters / rma / 1e9,
                    (double)size * iters / send / 1e9, (double)size * iters / both / 1e9, (double)size * iters / frames / 1e9,
-                   (double)size * calls / allreduce / 1e9);
+                   (double)size * calls / allreduce / 1e9, (double)size * calls / placed / 1e9);
             fflush(stdout);
         }
     }
