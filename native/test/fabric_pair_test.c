@@ -529,13 +529,16 @@ static double bench_allreduce(struct link *l, const struct allreduce_memory *m, 
             int direct = gather && placed;
             for (size_t at = 0; at < half; at += ALLREDUCE_CHUNK) {
                 size_t length = half - at < ALLREDUCE_CHUNK ? half - at : ALLREDUCE_CHUNK;
-                send_pos = direct || send_pos + length <= ALLREDUCE_RING ? send_pos : 0;
-                uint64_t target = direct ? m->peer_work->remote_base + m->out_offset + mine + at : m->peer_ring->remote_base + send_pos;
-                uint64_t key = direct ? m->peer_work->key : m->peer_ring->key;
+                uint64_t target = m->peer_work->remote_base + m->out_offset + mine + at, key = m->peer_work->key;
+                if (!direct) {
+                    send_pos = send_pos + length > ALLREDUCE_RING ? 0 : send_pos;
+                    target = m->peer_ring->remote_base + send_pos;
+                    key = m->peer_ring->key;
+                    send_pos += length;
+                }
                 CHECK(l, F->write(l->ep, l->peer, source + at, length, m->work_mr, target, key, frames & 0xff,
                                   COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
                 CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
-                send_pos += direct ? 0 : length;
                 frames++;
                 WAIT_UNTIL(l, l->done[CTX_WRITE] == frames && l->done[CTX_SEND] == frames && l->remote_count >= frames &&
                                   l->done[CTX_RECV] == frames);
@@ -628,7 +631,8 @@ static int run_bench(struct link *l)
                             COLLECTIVES_FABRIC_ACCESS_LOCAL | COLLECTIVES_FABRIC_ACCESS_REMOTE_WRITE, &mr, &info));
     sock_write(l, &info, sizeof info);
     sock_read(l, &peer_info, sizeof peer_info);
-    /* The all-reduce's input and output, registered for local access as the link's sources are. */
+    /* The all-reduce's input and output: registered as the link's sources are, and open to the
+     * peer's writes for the placed all-gather. */
     unsigned char *work = alloc_pattern(2 * max_size, l->rank);
     unsigned char *peer_in = alloc_pattern(max_size, 1 - l->rank); /* what the peer's input holds, to check results */
     collectives_fabric_mr_t *work_mr = NULL;

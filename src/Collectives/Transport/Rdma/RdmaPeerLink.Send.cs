@@ -8,7 +8,7 @@ namespace Collectives.Transport.Rdma;
 
 internal sealed partial class RdmaPeerLink
 {
-    private readonly LinkCompletion<bool> _sendCompletion;
+    private readonly LinkCompletion<bool> _sendCompletion = new();
     private readonly Stack<int> _freeFrameStaging = new();
     private readonly Stack<int> _freeControlStaging = new();
 

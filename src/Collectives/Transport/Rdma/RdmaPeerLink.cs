@@ -76,7 +76,6 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
         _receivePeer = (endpoint.Device.Features & FabricFeatures.DirectedReceive) != 0 ? peer : FabricStatus.AnyPeer;
         _spinTicks = (long)(endpoint.Options.ReceiveSpin.TotalSeconds * Stopwatch.Frequency);
         Id = endpoint.NextLinkId();
-        _sendCompletion = new LinkCompletion<bool>();
         try
         {
             _frameSlots = Allocate(RdmaTuning.MessageSlots * SlotBytes, FabricStatus.AccessLocal);

@@ -51,8 +51,9 @@ public sealed record RdmaTransportOptions
     /// <summary>
     /// How long a receive that finds no frame, or a send whose write is still in flight right
     /// after its post, polls the completion queue on the caller's thread before it parks and
-    /// leaves the waiting to the progress thread. What completes within it is handed over on the caller's thread, with no wake-up of
-    /// another (tens of microseconds each way); zero always parks. See <see cref="RdmaTuning.DefaultReceiveSpin"/>.
+    /// leaves the waiting to the progress thread. What completes within it is handed over on the
+    /// caller's thread, with no wake-up of another (tens of microseconds each way); zero always
+    /// parks. See <see cref="RdmaTuning.DefaultReceiveSpin"/>.
     /// </summary>
     public TimeSpan ReceiveSpin { get; init; } = RdmaTuning.DefaultReceiveSpin;
 

@@ -58,7 +58,7 @@ internal static class RdmaTuning
     public const int SpinPolls = 50;
 
     /// <summary>
-    /// How long a receive, or an awaited send, polls for itself before parking
+    /// How long a receive, or a send just posted, polls for itself before parking
     /// (<see cref="RdmaTransportOptions.ReceiveSpin"/>): a small frame's round trip when the peer
     /// is polling too (a 64-byte ping-pong over the shm provider fell from 31 to 4 µs with it).
     /// Longer spins measured no faster for large frames on 2 shared cores, where a spinning caller
