@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Collectives.Buffers;
 using Collectives.Kernels;
 using Collectives.Topology;
@@ -239,9 +241,25 @@ internal sealed class CollectiveContext
             return;
         }
         using InboundFrame frame = await ReceiveCheckedAsync(peer, offset, destination.Length).ConfigureAwait(false);
-        // Read again soon (forwarded by a ring, sent by the next in-place call, read by the caller): kept cached where it fits.
-        BulkCopy.CopyReadSoon(frame.Payload.Span, destination.Span);
+        ReadOnlySpan<byte> payload = frame.Payload.Span;
+        // A frame placed through OfferPlacement already lies where it belongs; Check made the lengths equal.
+        if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(payload), ref MemoryMarshal.GetReference(destination.Span)))
+        {
+            // Read again soon (forwarded by a ring, sent by the next in-place call, read by the caller): kept cached where it fits.
+            BulkCopy.CopyReadSoon(payload, destination.Span);
+        }
     }
+
+    /// <summary>
+    /// Offers <paramref name="region"/>, which bytes [<paramref name="offset"/>, +length) of this
+    /// call from <paramref name="peer"/> will fill, for the peer to write into directly (links
+    /// with <see cref="IPlacedReceive"/>); <see cref="ReceiveCopyAsync"/> then copies nothing for
+    /// those frames. Only for memory nothing else touches until each of those frames is
+    /// received: a placed frame lands before its receive. Null when the link does not place;
+    /// close the window when the call ends, saying whether it completed.
+    /// </summary>
+    public PlacementWindow? OfferPlacement(int peer, Memory<byte> region, long offset) =>
+        _links[peer] is IPlacedReceive placed ? placed.OfferPlacement(Epoch, Sequence, _offsetBase + offset, region) : null;
 
     /// <summary>
     /// Receives one frame from <paramref name="peer"/> and reduces it straight out of the lent

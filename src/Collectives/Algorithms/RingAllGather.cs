@@ -1,4 +1,5 @@
 using Collectives.Buffers;
+using Collectives.Transport;
 
 namespace Collectives.Algorithms;
 
@@ -18,12 +19,24 @@ internal static class RingAllGather
         BulkCopy.CopyReadSoon(input[..blockBytes].Span, output.Slice(rank * blockBytes, blockBytes).Span);
         int right = (rank + 1) % size;
         int left = Partition.Mod(rank - 1, size);
-        for (int step = 0; step < size - 1; step++)
+        // Every block but this rank's own arrives exactly once and is only read after (forwarded,
+        // or by the caller): the left neighbour may write them straight into the output.
+        PlacementWindow? window = size > 1 ? c.OfferPlacement(left, output[..(size * blockBytes)], 0) : null;
+        bool completed = false;
+        try
         {
-            int sendBlock = Partition.Mod(rank - step, size);
-            int receiveBlock = Partition.Mod(rank - step - 1, size);
-            await c.SendReceiveAsync(right, output.Slice(sendBlock * blockBytes, blockBytes), (long)sendBlock * blockBytes,
-                left, output.Slice(receiveBlock * blockBytes, blockBytes), (long)receiveBlock * blockBytes).ConfigureAwait(false);
+            for (int step = 0; step < size - 1; step++)
+            {
+                int sendBlock = Partition.Mod(rank - step, size);
+                int receiveBlock = Partition.Mod(rank - step - 1, size);
+                await c.SendReceiveAsync(right, output.Slice(sendBlock * blockBytes, blockBytes), (long)sendBlock * blockBytes,
+                    left, output.Slice(receiveBlock * blockBytes, blockBytes), (long)receiveBlock * blockBytes).ConfigureAwait(false);
+            }
+            completed = true;
+        }
+        finally
+        {
+            window?.Close(completed);
         }
     }
 }

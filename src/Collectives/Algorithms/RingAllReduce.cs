@@ -1,4 +1,5 @@
 using Collectives.Buffers;
+using Collectives.Transport;
 
 namespace Collectives.Algorithms;
 
@@ -18,10 +19,24 @@ internal static class RingAllReduce
             BulkCopy.Copy(input.Span, output.Span);
             return;
         }
-        await ReduceScatterPhaseAsync(c, input, output, count).ConfigureAwait(false);
-        (int ownOffset, int ownLength) = OwnedSegment(c, count);
-        c.FinishAverage(output.Slice(ownOffset, ownLength));
-        await AllGatherPhaseAsync(c, output, count).ConfigureAwait(false);
+        // The all-gather's blocks may be written straight into the output: each arrives once, after
+        // this rank's reduce-scatter last read or wrote it (the ring carried that use to its owner
+        // and the finished block back). Offered now, so the announcement is there long before.
+        long gatherBase = count * c.ElementSize;
+        PlacementWindow? window = c.OfferPlacement(Partition.Mod(c.Rank - 1, c.Size), output[..(int)gatherBase], gatherBase);
+        bool completed = false;
+        try
+        {
+            await ReduceScatterPhaseAsync(c, input, output, count).ConfigureAwait(false);
+            (int ownOffset, int ownLength) = OwnedSegment(c, count);
+            c.FinishAverage(output.Slice(ownOffset, ownLength));
+            await AllGatherPhaseAsync(c, output, count).ConfigureAwait(false);
+            completed = true;
+        }
+        finally
+        {
+            window?.Close(completed);
+        }
     }
 
     /// <summary>The byte range of the segment this rank finishes in <see cref="ReduceScatterPhaseAsync"/>: segment r+1.</summary>

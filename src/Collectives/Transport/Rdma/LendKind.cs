@@ -9,4 +9,6 @@ internal enum LendKind : byte
     Ring = 2,
     /// <summary>In a buffer registered for this frame: releasing returns it for reuse.</summary>
     Rendezvous = 3,
+    /// <summary>In a placement window, the receiver's own memory: releasing gives nothing back.</summary>
+    Placed = 4,
 }

@@ -15,4 +15,8 @@ internal enum MessageKind : byte
     Credit = 5,
     /// <summary>Control: where the sender of a rendezvous frame may write its payload.</summary>
     ClearToSend = 6,
+    /// <summary>A frame header; its payload is written into a placement window the receiver offered (write token = its sequence).</summary>
+    PlacedFrame = 7,
+    /// <summary>Control: a placement window the receiver offers for one call's frames (<see cref="PlacementAnnouncement"/>).</summary>
+    Window = 8,
 }

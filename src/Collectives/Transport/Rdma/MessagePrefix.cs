@@ -29,7 +29,7 @@ internal readonly record struct MessagePrefix(MessageKind Kind, uint Sequence, u
     public static bool TryRead(ReadOnlySpan<byte> source, out MessagePrefix prefix)
     {
         prefix = default;
-        if (source.Length < RdmaTuning.MessagePrefixBytes || source[0] is < (byte)MessageKind.InlineFrame or > (byte)MessageKind.ClearToSend)
+        if (source.Length < RdmaTuning.MessagePrefixBytes || source[0] is < (byte)MessageKind.InlineFrame or > (byte)MessageKind.Window)
         {
             return false;
         }

@@ -196,6 +196,9 @@ internal sealed partial class RdmaPeerLink
                             FreeLendLocked(first);
                         }
                         break;
+                    case LendKind.Placed:
+                        FreeLendLocked(index); // the window's memory is the caller's: nothing to give back
+                        break;
                     default:
                         ReturnRendezvousTargetLocked(lend.Buffer!);
                         FreeLendLocked(index);
@@ -215,7 +218,7 @@ internal sealed partial class RdmaPeerLink
     private void OnFrameMessageLocked(int slot, int length)
     {
         ReadOnlySpan<byte> message = _frameSlots.Span(slot * SlotBytes, length);
-        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) || prefix.Kind is MessageKind.Credit or MessageKind.ClearToSend)
+        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) || prefix.Kind is MessageKind.Credit or MessageKind.ClearToSend or MessageKind.Window)
         {
             FailProtocolLocked(string.Create(CultureInfo.InvariantCulture, $"a malformed {length}-byte frame message"));
             return;
@@ -243,8 +246,9 @@ internal sealed partial class RdmaPeerLink
     private void OnControlMessageLocked(int slot, int length)
     {
         ReadOnlySpan<byte> message = _controlSlots.Span(slot * RdmaTuning.ControlSlotBytes, length);
-        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) || prefix.Kind is not (MessageKind.Credit or MessageKind.ClearToSend) ||
-            (prefix.Kind == MessageKind.ClearToSend && length < ClearToSendBytes))
+        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) ||
+            prefix.Kind is not (MessageKind.Credit or MessageKind.ClearToSend or MessageKind.Window) ||
+            (prefix.Kind == MessageKind.ClearToSend && length < ClearToSendBytes) || (prefix.Kind == MessageKind.Window && length < WindowBytes))
         {
             FailProtocolLocked(string.Create(CultureInfo.InvariantCulture, $"a malformed {length}-byte control message"));
             return;
@@ -254,6 +258,10 @@ internal sealed partial class RdmaPeerLink
         if (prefix.Kind == MessageKind.ClearToSend)
         {
             OnClearToSendLocked(prefix.Sequence, BinaryPrimitives.ReadUInt64LittleEndian(message[32..]), BinaryPrimitives.ReadUInt64LittleEndian(message[40..]));
+        }
+        else if (prefix.Kind == MessageKind.Window)
+        {
+            OnPeerWindowLocked(message[RdmaTuning.MessagePrefixBytes..]);
         }
         if (_abort is null && !_tearingDown)
         {
@@ -316,6 +324,7 @@ internal sealed partial class RdmaPeerLink
             MessageKind.RingFrame when message.Length != HeaderedBytes || length <= 0 || length > _ring.Length / 2 =>
                 "a ring frame larger than half the ring or with a payload inside",
             MessageKind.RendezvousFrame when message.Length != HeaderedBytes || length <= 0 => "a malformed rendezvous frame",
+            MessageKind.PlacedFrame when message.Length != HeaderedBytes || length <= 0 => "a malformed placed frame",
             _ => null,
         };
         if (problem is not null)
@@ -323,6 +332,16 @@ internal sealed partial class RdmaPeerLink
             FailProtocolLocked(problem);
             error = AbortedLocked();
             return true;
+        }
+        ReadOnlyMemory<byte> placedPayload = default;
+        if (kind == MessageKind.PlacedFrame)
+        {
+            if (PlacedPayloadLocked(header) is not { } inWindow)
+            {
+                error = AbortedLocked();
+                return true;
+            }
+            placedPayload = inWindow;
         }
         if (kind == MessageKind.RendezvousFrame && _rendezvousTarget is null)
         {
@@ -346,6 +365,7 @@ internal sealed partial class RdmaPeerLink
         {
             MessageKind.InlineFrame => LendKind.MessageSlot,
             MessageKind.RingFrame => LendKind.Ring,
+            MessageKind.PlacedFrame => LendKind.Placed,
             _ => LendKind.Rendezvous,
         };
         short token = (short)((lend.Generation << 8) | lendIndex);
@@ -361,6 +381,10 @@ internal sealed partial class RdmaPeerLink
                 lend.RingEnd = _ringHead;
                 _ringOrder.Enqueue(lendIndex);
                 payload = _ring.Memory.Slice((int)(start % _ring.Length), length);
+                break;
+            case LendKind.Placed:
+                payload = placedPayload;
+                _placedFramesTaken++;
                 break;
             default:
                 lend.Buffer = _rendezvousTarget;

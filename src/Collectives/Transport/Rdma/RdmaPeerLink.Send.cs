@@ -171,7 +171,9 @@ internal sealed partial class RdmaPeerLink
         }
         int length = _sendPayload.Length;
         bool inline = length <= _remote.InlineLimit;
-        bool ring = !inline && length <= _remote.RingBytes / 2;
+        ulong placedAddress = 0;
+        bool placed = !inline && TryPlaceLocked(length, out placedAddress);
+        bool ring = !inline && !placed && length <= _remote.RingBytes / 2;
         // One message slot stays back for the final message, so an abort can always be told in order.
         if (_nextSend - _peerFreedMessages >= (ulong)(_remote.MessageSlots - 1) || _freeFrameStaging.Count == 0)
         {
@@ -191,7 +193,8 @@ internal sealed partial class RdmaPeerLink
         uint sequence = _nextSend++;
         _sendSequence = sequence;
         Span<byte> message = _frameStaging.Span(slot * SlotBytes, SlotBytes);
-        WritePrefixLocked(message, inline ? MessageKind.InlineFrame : ring ? MessageKind.RingFrame : MessageKind.RendezvousFrame, sequence);
+        WritePrefixLocked(message, inline ? MessageKind.InlineFrame : placed ? MessageKind.PlacedFrame : ring ? MessageKind.RingFrame : MessageKind.RendezvousFrame,
+            sequence);
         _sendHeader.Write(message[FrameOffset..]);
         if (inline)
         {
@@ -200,7 +203,12 @@ internal sealed partial class RdmaPeerLink
             FinishSendLocked(null);
             return;
         }
-        if (ring)
+        if (placed)
+        {
+            PostPayloadWriteLocked(placedAddress, _peerWindow.Key);
+            _sendPhase = SendPhase.Writing;
+        }
+        else if (ring)
         {
             _remoteRingHead = head;
             // The write goes first: the receiver needs both, in either order, and this way the payload is on its way sooner.

@@ -11,8 +11,9 @@ namespace Collectives.Transport.Rdma;
 /// posted in advance: small frames carry their payload inside it; larger ones carry only the
 /// header while the payload goes by one-sided RMA write straight from the sender's memory into a
 /// ring the receiver exposed, the write's completion data naming the frame; frames too large for
-/// the ring wait for the receiver to register memory for them and say where (rendezvous).
-/// Payloads are lent to the receiver in place, as shared memory does.
+/// the ring wait for the receiver to register memory for them and say where (rendezvous); and
+/// frames inside a window the receiver offered over its caller's memory are written straight
+/// there (placed). Payloads are lent to the receiver in place, as shared memory does.
 /// <para>
 /// Flow control: a sender may have as many unreleased messages as the receiver posted slots
 /// (one kept back for the final message) and as many unreleased ring bytes as the ring holds.
@@ -24,8 +25,8 @@ namespace Collectives.Transport.Rdma;
 /// says where to write, and the news that the peer process died (its sockets close) or aborted.
 /// An abort is sent first as a final fabric message, ordered after the frames before it, so a
 /// peer that finished its sends and closed loses none of them. Split by concern: this file holds
-/// the state, setup, completion routing, abort and teardown; <c>.Send.cs</c>, <c>.Receive.cs</c>
-/// and <c>.Control.cs</c> the rest.
+/// the state, setup, completion routing, abort and teardown; <c>.Send.cs</c>, <c>.Receive.cs</c>,
+/// <c>.Placement.cs</c>, <c>.Posts.cs</c> and <c>.Control.cs</c> the rest.
 /// </para>
 /// </summary>
 internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
@@ -452,6 +453,10 @@ internal sealed partial class RdmaPeerLink : IPeerLink, IInboundFrameOwner
         if (_clearToSendOwed)
         {
             SendClearToSendLocked();
+        }
+        if (_windowOwed)
+        {
+            SendWindowLocked();
         }
         if (_receivePending && TryTakeLocked(out InboundFrame frame, out Exception? error))
         {

@@ -25,14 +25,20 @@ internal static class RdmaTuning
     /// </summary>
     public const int MessageSlots = 32;
 
-    /// <summary>Pre-posted receives per link for control messages (credits, clear-to-send); at most two are in flight by protocol.</summary>
+    /// <summary>Pre-posted receives per link for control messages (credits, clear-to-send, windows); at most three are in flight by protocol.</summary>
     public const int ControlSlots = 4;
 
-    /// <summary>A control message: the prefix plus a clear-to-send's address and key.</summary>
-    public const int ControlSlotBytes = 64;
+    /// <summary>A control message: the prefix plus the largest body (a window's announcement), in cache lines.</summary>
+    public const int ControlSlotBytes = (MessagePrefixBytes + PlacementAnnouncement.Size + 63) & ~63;
 
-    /// <summary>Staging slots for outgoing control messages: one credit and one clear-to-send in flight, one spare.</summary>
+    /// <summary>Staging slots for outgoing control messages: one credit, one clear-to-send and one window in flight, one spare.</summary>
     public const int ControlStagingSlots = 4;
+
+    /// <summary>
+    /// The smallest region a placement window is offered for: below it every frame is inline or
+    /// nearly so, and the window's registration and announcement cost more than the copies it saves.
+    /// </summary>
+    public const int MinPlacementBytes = 4 * InlinePayloadLimit;
 
     /// <summary>
     /// The receive ring each end exposes to its peer for one-sided writes of large frames. Twice

@@ -1,4 +1,6 @@
 using Collectives.Transport.Rdma;
+using FsCheck;
+using FsCheck.Xunit;
 
 namespace Collectives.Tests.Transport.Rdma;
 
@@ -84,9 +86,42 @@ public sealed class RdmaWireFormatTests
         Assert.Equal(prefix, read);
         bytes[0] = 0;
         Assert.False(MessagePrefix.TryRead(bytes, out _));
-        bytes[0] = 7;
+        bytes[0] = (byte)MessageKind.Window;
+        Assert.True(MessagePrefix.TryRead(bytes, out _));
+        bytes[0] = (byte)MessageKind.Window + 1;
         Assert.False(MessagePrefix.TryRead(bytes, out _));
         Assert.False(MessagePrefix.TryRead(bytes.AsSpan(0, 31), out _));
+    }
+
+    [Property(MaxTest = 500)]
+    public bool AnnouncementsRoundTripAndCoverExactlyTheirFrames(long sequence, uint epoch, NonNegativeInt offset, PositiveInt length,
+        ulong address, ulong key, int frameShift, PositiveInt frameLength)
+    {
+        var announcement = new PlacementAnnouncement(sequence, epoch, offset.Get, length.Get, address, key);
+        byte[] bytes = new byte[PlacementAnnouncement.Size];
+        announcement.Write(bytes);
+        if (!PlacementAnnouncement.TryRead(bytes, out PlacementAnnouncement read) || read != announcement ||
+            PlacementAnnouncement.TryRead(bytes.AsSpan(0, PlacementAnnouncement.Size - 1), out _))
+        {
+            return false;
+        }
+        long frameOffset = offset.Get + (long)frameShift;
+        bool inside = frameOffset >= offset.Get && frameOffset + frameLength.Get <= (long)offset.Get + length.Get;
+        return announcement.Covers(epoch, sequence, frameOffset, frameLength.Get) == inside &&
+            !announcement.Covers(epoch + 1, sequence, offset.Get, 1) && !announcement.Covers(epoch, sequence + 1, offset.Get, 1) &&
+            !announcement.Covers(epoch, sequence, offset.Get, 0);
+    }
+
+    [Fact]
+    public void AnnouncementsOfNoMemoryAreRefused()
+    {
+        byte[] bytes = new byte[PlacementAnnouncement.Size];
+        new PlacementAnnouncement(1, 0, -1, 100, 0, 0).Write(bytes);
+        Assert.False(PlacementAnnouncement.TryRead(bytes, out _));
+        new PlacementAnnouncement(1, 0, 0, 0, 0, 0).Write(bytes);
+        Assert.False(PlacementAnnouncement.TryRead(bytes, out _));
+        new PlacementAnnouncement(1, 0, 0, -5, 0, 0).Write(bytes);
+        Assert.False(PlacementAnnouncement.TryRead(bytes, out _));
     }
 
     [Fact]
