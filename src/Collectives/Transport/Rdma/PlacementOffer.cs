@@ -7,14 +7,28 @@ namespace Collectives.Transport.Rdma;
 /// A placement window this end offered (<see cref="IPlacedReceive"/>): the caller's memory,
 /// pinned and registered for the peer's writes, and what the peer was told about it.
 /// </summary>
-internal sealed class PlacementOffer(PlacementAnnouncement announcement, Memory<byte> region, MemoryHandle pin,
-    FabricMemoryRegionHandle registration)
+internal sealed unsafe class PlacementOffer
 {
-    private MemoryHandle _pin = pin;
+    private readonly RegistrationMap _map;
+    private readonly FabricMemoryRegionHandle _registration;
 
-    public PlacementAnnouncement Announcement { get; } = announcement;
+    /// <summary>Also enters the window in <paramref name="map"/>: blocks forwarded out of it need no staging copy.</summary>
+    public PlacementOffer(PlacementAnnouncement announcement, Memory<byte> region, MemoryHandle pin, FabricMemoryRegionHandle registration,
+        RegistrationMap map)
+    {
+        Announcement = announcement;
+        Region = region;
+        _pin = pin;
+        _registration = registration;
+        _map = map;
+        map.Add((byte*)pin.Pointer, region.Length, registration);
+    }
 
-    public Memory<byte> Region { get; } = region;
+    private MemoryHandle _pin;
+
+    public PlacementAnnouncement Announcement { get; }
+
+    public Memory<byte> Region { get; }
 
     /// <summary>Whether the announcement was posted: from then on the peer may write here.</summary>
     public bool Announced { get; set; }
@@ -25,7 +39,8 @@ internal sealed class PlacementOffer(PlacementAnnouncement announcement, Memory<
     /// <summary>Withdraws the peer's permission, then unpins: for a window no write can still reach.</summary>
     public void Release()
     {
-        registration.Dispose();
+        _map.Remove(_registration);
+        _registration.Dispose();
         _pin.Dispose();
     }
 
@@ -37,7 +52,8 @@ internal sealed class PlacementOffer(PlacementAnnouncement announcement, Memory<
     /// </summary>
     public void Abandon()
     {
-        registration.Dispose();
+        _map.Remove(_registration);
+        _registration.Dispose();
         AbandonedPlacements.Keep(_pin);
         _pin = default;
     }

@@ -70,7 +70,8 @@ internal sealed partial class RdmaPeerLink : IPlacedReceive
                 pin.Dispose();
                 return null;
             }
-            offer = new PlacementOffer(new PlacementAnnouncement(sequence, epoch, offset, region.Length, info.RemoteBase, info.Key), region, pin, registration);
+            offer = new PlacementOffer(new PlacementAnnouncement(sequence, epoch, offset, region.Length, info.RemoteBase, info.Key), region, pin, registration,
+                _endpoint.Registrations);
             _offer = offer;
             _windowOwed = true;
             try

@@ -248,9 +248,9 @@ internal sealed partial class RdmaPeerLink
     /// <summary>
     /// Posts the active send's payload as one RMA write carrying its write token. Providers that
     /// take unregistered local buffers read the caller's memory, pinned for the write; others get
-    /// a registration that already covers it (a frame forwarded from a receive ring), else a copy
-    /// in the link's registered staging area, else (rendezvous frames, too large to stage) a
-    /// registration for this write alone.
+    /// a registration that already covers it (a frame forwarded from a receive ring, or a block
+    /// from the placement window it landed in), else a copy in the link's registered staging
+    /// area, else (rendezvous frames, too large to stage) a registration for this write alone.
     /// </summary>
     private unsafe void PostPayloadWriteLocked(ulong remoteAddress, ulong remoteKey)
     {
@@ -262,9 +262,16 @@ internal sealed partial class RdmaPeerLink
         FabricMemoryRegionHandle? region = _endpoint.Registrations.Find(source, length);
         if (region is not null)
         {
-            region.DangerousAddRef(ref _sendRegionReferenced);
+            try
+            {
+                region.DangerousAddRef(ref _sendRegionReferenced);
+            }
+            catch (ObjectDisposedException)
+            {
+                region = null; // a window closing on another link as we looked (a failed call): copy or register instead
+            }
         }
-        else if (_endpoint.RegisteredSourcesOnly)
+        if (region is null && _endpoint.RegisteredSourcesOnly)
         {
             if (length <= _remote.RingBytes / 2)
             {

@@ -61,10 +61,6 @@ internal sealed unsafe class RegisteredBuffer : IDisposable
 
     public Span<byte> Span(int offset, int length) => new(_pointer + offset, length);
 
-    /// <summary>Whether [<paramref name="start"/>, +<paramref name="length"/>) lies inside this buffer.</summary>
-    public bool Contains(byte* start, long length) =>
-        _pointer != null && start >= _pointer && length >= 0 && start + length <= _pointer + Length;
-
     /// <summary>Closes the registration and frees the memory; idempotent.</summary>
     public void Dispose()
     {

@@ -83,9 +83,19 @@ public sealed class RdmaPlacementTests : IAsyncDisposable
             Assert.True(output.AsSpan(k * FrameBytes, FrameBytes).SequenceEqual(payload), $"the window does not hold frame {k}");
         }
         Assert.Equal(placedBefore + 4, b.PlacedFramesTaken);
-        int abandoned = AbandonedPlacements.Count;
-        window.Close(callCompleted: true);
-        Assert.Equal(abandoned, AbandonedPlacements.Count);
+        RegistrationMap map = ((RdmaTransport)_jobs[0].Transports[1]).Endpoint!.Registrations;
+        unsafe
+        {
+            fixed (byte* placed = &output[FrameBytes])
+            {
+                // Forwarding a placed block needs no staging copy on providers that send only from registered memory.
+                Assert.NotNull(map.Find(placed, FrameBytes));
+                int abandoned = AbandonedPlacements.Count;
+                window.Close(callCompleted: true);
+                Assert.Equal(abandoned, AbandonedPlacements.Count);
+                Assert.Null(map.Find(placed, FrameBytes));
+            }
+        }
     }
 
     [Theory]
@@ -158,13 +168,15 @@ public sealed class RdmaPlacementTests : IAsyncDisposable
         }
     }
 
+    /// <param name="staging">Sends only from registered memory, as verbs and efa demand: forwarded blocks come from the window's registration.</param>
     [Theory]
-    [InlineData(RdmaProviders.Tcp, 2)]
-    [InlineData(RdmaProviders.Tcp, 3)]
-    [InlineData(RdmaProviders.Shm, 3)]
-    public async Task RingAllReducePlacesItsAllGatherAndGivesTheExactSumInAndOutOfPlace(string provider, int ranks)
+    [InlineData(RdmaProviders.Tcp, 2, false)]
+    [InlineData(RdmaProviders.Tcp, 3, false)]
+    [InlineData(RdmaProviders.Shm, 3, false)]
+    [InlineData(RdmaProviders.Tcp, 3, true)]
+    public async Task RingAllReducePlacesItsAllGatherAndGivesTheExactSumInAndOutOfPlace(string provider, int ranks, bool staging)
     {
-        RdmaTestJob job = await RdmaTestJob.StartAsync(new RdmaTransportOptions { Provider = provider }, endpoints: ranks);
+        RdmaTestJob job = await RdmaTestJob.StartAsync(new RdmaTransportOptions { Provider = provider, CopySendsThroughStaging = staging }, endpoints: ranks);
         _jobs.Add(job);
         var links = new IPeerLink?[ranks][];
         for (int r = 0; r < ranks; r++)
