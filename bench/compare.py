@@ -48,6 +48,7 @@ series = {
     "MPI shm allreduce": median_table(peer, ["mpi-shm-allreduce"]),
     "ours tcp allreduce": median_table(ours, ["coll-tcp-allreduce"]),
     "MPI tcp allreduce": median_table(peer, ["mpi-tcp-allreduce"]),
+    "ours rdma(tcp) allreduce": median_table(ours, ["coll-rdma-allreduce"]),
     "gloo allreduce": median_table(peer, ["gloo-allreduce"]),
     "ours shm allgather": median_table(ours, ["coll-shm-allgather"]),
     "MPI shm allgather": median_table(peer, ["mpi-shm-allgather"]),
@@ -79,6 +80,7 @@ def ratio(a, b, s, use_time=False):
 
 print("\nRatios (ours / peer busbw; for 8 B, peer time / our time: >1 means we are faster)")
 for ours_name, peer_name in [("ours shm allreduce", "MPI shm allreduce"), ("ours tcp allreduce", "MPI tcp allreduce"),
+                             ("ours rdma(tcp) allreduce", "MPI tcp allreduce"),
                              ("ours tcp allreduce", "gloo allreduce"), ("ours shm allgather", "MPI shm allgather"),
                              ("ours shm reducescatter", "MPI shm reducescatter")]:
     cells = [ratio(ours_name, peer_name, s, use_time=(s == 8)) for s in SIZES]

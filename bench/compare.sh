@@ -3,7 +3,7 @@
 # comparison): 2 ranks, all-reduce / all-gather / reduce-scatter float32 sum, shared memory and
 # TCP loopback, RUNS passes (median reported). Needs the peers built: bash ../shared/peers/setup.sh
 #   bash bench/compare.sh                 # RUNS=3, sizes 8 B..256 MiB
-#   RUNS=1 MAXB=16M SKIP_GLOO=1 bash bench/compare.sh
+#   RUNS=1 MAXB=16M SKIP_GLOO=1 bash bench/compare.sh   (SKIP_RDMA=1 leaves out the rdma transport over tcp;ofi_rxm)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 peers="${PEERS_WORK:-/tmp/collectives-peers}/bin"
@@ -39,6 +39,10 @@ for pass in $(seq 1 "$RUNS"); do
   run mpi-shm-allreduce $MPIRUN -np "$RANKS" $SHM "$peers/mpi_allreduce" -o allreduce $BW
   ours coll-tcp-allreduce allreduce tcp
   run mpi-tcp-allreduce $MPIRUN -np "$RANKS" $TCP "$peers/mpi_allreduce" -o allreduce $BW
+  if [[ ${SKIP_RDMA:-0} != 1 ]]; then
+    # The rdma transport over libfabric's tcp provider on loopback: the same wire as MPI's tcp btl.
+    COLLECTIVES_RDMA_PROVIDER=tcp ours coll-rdma-allreduce allreduce rdma
+  fi
   ours coll-shm-allgather allgather shm
   run mpi-shm-allgather $MPIRUN -np "$RANKS" $SHM "$peers/mpi_allreduce" -o allgather $BW
   ours coll-shm-reducescatter reducescatter shm
