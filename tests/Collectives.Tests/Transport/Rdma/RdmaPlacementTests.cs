@@ -170,18 +170,7 @@ public sealed class RdmaPlacementTests : IAsyncDisposable
     {
         RdmaTestJob job = await RdmaTestJob.StartAsync(new RdmaTransportOptions { Provider = provider, CopySendsThroughStaging = staging }, endpoints: ranks);
         _jobs.Add(job);
-        var links = new IPeerLink?[ranks][];
-        for (int r = 0; r < ranks; r++)
-        {
-            links[r] = new IPeerLink?[ranks];
-        }
-        for (int r = 0; r < ranks; r++)
-        {
-            for (int p = r + 1; p < ranks; p++)
-            {
-                (links[r][p], links[p][r]) = await job.ConnectAsync(r, p, communicatorId: 9);
-            }
-        }
+        IPeerLink?[][] links = await ConnectAllAsync(job, ranks);
         const int count = 300_001; // uneven segments, several chunks each
         const int rounds = 4;
         await Task.WhenAll(Enumerable.Range(0, ranks).Select(rank => Task.Run(async () =>
@@ -210,6 +199,73 @@ public sealed class RdmaPlacementTests : IAsyncDisposable
             var left = (RdmaPeerLink)links[rank][(rank + ranks - 1) % ranks]!;
             Assert.True(left.PlacedFramesTaken >= rounds * (ranks - 1), $"rank {rank} took {left.PlacedFramesTaken} placed frames");
         }
+    }
+
+    /// <summary>
+    /// Many calls, more ranks than cores: ring all-reduces and all-gathers in turn, sizes on both
+    /// sides of the smallest window and of the inline limit, so windows open and close every call,
+    /// some frames are placed and some take the ring, and announcements race the first frames.
+    /// </summary>
+    [Theory]
+    [InlineData(RdmaProviders.Tcp)]
+    [InlineData(RdmaProviders.Shm)]
+    public async Task FourRanksOnTwoCoresMixingPlacedAndRingFramesStayExactOverManyCalls(string provider)
+    {
+        const int ranks = 4;
+        const int calls = 24;
+        RdmaTestJob job = await RdmaTestJob.StartAsync(new RdmaTransportOptions { Provider = provider }, endpoints: ranks);
+        _jobs.Add(job);
+        IPeerLink?[][] links = await ConnectAllAsync(job, ranks);
+        var random = new Random(17);
+        int[] counts = [.. Enumerable.Range(0, calls).Select(_ => random.Next(4) switch
+        {
+            0 => random.Next(1, 2_000), // below the inline limit per block: no window
+            1 => random.Next(2_000, 12_000), // around the smallest window
+            _ => random.Next(12_000, 200_000), // windows with several chunks per block
+        })];
+        await Task.WhenAll(Enumerable.Range(0, ranks).Select(rank => Task.Run(async () =>
+        {
+            var context = new CollectiveContext(rank, ranks, links[rank], 9, 0, new ScratchArena(), chunkBytes: 32 << 10,
+                fail: _ => Array.ForEach(links[rank], l => l?.Abort(new AbortReason(AbortCode.Failed, rank, "test rank failed"))));
+            for (int call = 0; call < calls; call++)
+            {
+                int count = counts[call];
+                bool gather = call % 2 == 1;
+                int[] mine = [.. Enumerable.Range(0, count).Select(i => (rank * 1_000_003) + i + call)];
+                byte[] input = MemoryMarshal.AsBytes(mine.AsSpan()).ToArray();
+                byte[] output = new byte[gather ? input.Length * ranks : input.Length];
+                var collective = new CollectiveCall(gather ? CollectiveKind.AllGather : CollectiveKind.AllReduce, DataType.Int32, ReduceOp.Sum,
+                    Algorithm.Ring, 0, count, input, output);
+                context.Begin(collective.Fingerprint, call + 1);
+                await AlgorithmRunner.RunAsync(context, collective);
+                ReadOnlySpan<int> result = MemoryMarshal.Cast<byte, int>(output);
+                for (int k = 0; k < result.Length; k++)
+                {
+                    int i = gather ? k % count : k;
+                    int expected = gather ? ((k / count) * 1_000_003) + i + call : (1_000_003 * ranks * (ranks - 1) / 2) + (ranks * (i + call));
+                    Assert.True(expected == result[k], $"rank {rank} call {call} ({collective.Fingerprint}) element {k}: {result[k]}, expected {expected}");
+                }
+            }
+        }))).WaitAsync(TimeSpan.FromMinutes(3));
+        long placed = Enumerable.Range(0, ranks).Sum(rank => ((RdmaPeerLink)links[rank][(rank + ranks - 1) % ranks]!).PlacedFramesTaken);
+        Assert.True(placed > 0, "no frame was placed");
+    }
+
+    private static async Task<IPeerLink?[][]> ConnectAllAsync(RdmaTestJob job, int ranks)
+    {
+        var links = new IPeerLink?[ranks][];
+        for (int r = 0; r < ranks; r++)
+        {
+            links[r] = new IPeerLink?[ranks];
+        }
+        for (int r = 0; r < ranks; r++)
+        {
+            for (int p = r + 1; p < ranks; p++)
+            {
+                (links[r][p], links[p][r]) = await job.ConnectAsync(r, p, communicatorId: 9);
+            }
+        }
+        return links;
     }
 
     private static byte[] Pattern(int length, int seed)
