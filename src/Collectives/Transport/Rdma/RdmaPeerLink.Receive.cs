@@ -35,6 +35,14 @@ internal sealed partial class RdmaPeerLink
     private ulong _freedMessages;
     private ulong _reportedMessages;
     private long _reportedRing;
+
+    private long _creditMessages;
+
+    /// <summary>Credit messages this end sent (tests look).</summary>
+    internal long CreditMessagesSent => Volatile.Read(ref _creditMessages);
+
+    /// <summary>A frame whose payload was written released its slot since credits were last reported (see <see cref="CreditWorthAMessageLocked"/>).</summary>
+    private bool _writtenFrameCredit;
     private bool _creditInFlight;
     private int _creditSlot = -1;
 
@@ -399,6 +407,7 @@ internal sealed partial class RdmaPeerLink
         if (lend.Kind != LendKind.MessageSlot)
         {
             RepostFrameSlotLocked(slot); // the payload lives elsewhere: the slot is free now
+            _writtenFrameCredit = true;
         }
         frame = new InboundFrame(header, payload, this, token);
         return true;
@@ -506,15 +515,29 @@ internal sealed partial class RdmaPeerLink
     private void SendCreditLocked(bool force)
     {
         if (!_ready || _abort is not null || _tearingDown || _creditInFlight ||
-            (!force && _freedMessages == _reportedMessages && _ringFreed == _reportedRing) || !_freeControlStaging.TryPop(out int slot))
+            (!force && !CreditWorthAMessageLocked()) || !_freeControlStaging.TryPop(out int slot))
         {
             return;
         }
+        _creditMessages++;
         WritePrefixLocked(_controlStaging.Span(slot * RdmaTuning.ControlSlotBytes, RdmaTuning.ControlSlotBytes), MessageKind.Credit, 0);
         PostControlMessageLocked(slot, RdmaTuning.MessagePrefixBytes);
         _creditSlot = slot;
         Volatile.Write(ref _creditInFlight, true);
     }
+
+    /// <summary>
+    /// Whether the credits owed deserve a message of their own now. Ring bytes, and the slot of a
+    /// frame whose payload was written (ring, placed, rendezvous), always do: over tcp;ofi_rxm,
+    /// holding those back made 1-16 MiB all-reduce 1.12-1.53x slower. Slots of inline frames wait
+    /// until <see cref="RdmaEndpoint.InlineCreditBatch"/> are owed, riding free on frames going
+    /// the other way meanwhile: a credit message after every small frame cost each 2-rank 8 B
+    /// all-reduce over tcp;ofi_rxm a second message per direction (43.6 against 25.8 µs). A
+    /// sender cannot starve: it stops only with all its slots' frames delivered, and taking them
+    /// reaches the batch.
+    /// </summary>
+    private bool CreditWorthAMessageLocked() =>
+        _ringFreed != _reportedRing || _writtenFrameCredit || _freedMessages - _reportedMessages >= _endpoint.InlineCreditBatch;
 
     private void OnControlSentLocked(int slot)
     {

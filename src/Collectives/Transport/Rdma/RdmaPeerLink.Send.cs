@@ -335,6 +335,7 @@ internal sealed partial class RdmaPeerLink
         new MessagePrefix(kind, sequence, _freedMessages, (ulong)_ringFreed).Write(message);
         _reportedMessages = _freedMessages;
         _reportedRing = _ringFreed;
+        _writtenFrameCredit = false;
     }
 
     /// <summary>

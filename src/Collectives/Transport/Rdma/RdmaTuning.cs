@@ -25,6 +25,13 @@ internal static class RdmaTuning
     /// </summary>
     public const int MessageSlots = 32;
 
+    /// <summary>
+    /// Slots of inline frames a receiver may owe before it returns them in a credit message of its
+    /// own (until then they ride on its frames going the other way). A quarter of the slots: the
+    /// sender keeps most of its window, and a ping-pong of small frames sends no credit messages.
+    /// </summary>
+    public const ulong InlineCreditBatch = MessageSlots / 4;
+
     /// <summary>Pre-posted receives per link for control messages (credits, clear-to-send, windows); at most three are in flight by protocol.</summary>
     public const int ControlSlots = 4;
 

@@ -146,6 +146,49 @@ public sealed class RdmaLinkBehaviourTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SmallFramesGoingBothWaysCarryTheirCreditsWithoutCreditMessages()
+    {
+        (IPeerLink a, IPeerLink b, _) = await PairAsync(RdmaProviders.Tcp);
+        var (linkA, linkB) = ((RdmaPeerLink)a, (RdmaPeerLink)b);
+        long before = linkA.CreditMessagesSent + linkB.CreditMessagesSent;
+        const int Rounds = 64; // two windows of slots each way
+        for (int i = 0; i < Rounds; i++)
+        {
+            (IPeerLink from, IPeerLink to) = i % 2 == 0 ? (a, b) : (b, a);
+            Task send = from.SendAsync(Header(i, 64), Pattern(64, i)).AsTask();
+            using InboundFrame frame = await to.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard);
+            await send.WaitAsync(RdmaTestJob.Guard);
+            Assert.True(frame.Payload.Span.SequenceEqual(Pattern(64, i)), $"frame {i} differs");
+        }
+        // One credit message after every frame, before: 64. Now the frames going back carry them.
+        long sent = linkA.CreditMessagesSent + linkB.CreditMessagesSent - before;
+        Assert.True(sent < Rounds / 4, $"{sent} credit messages for {Rounds} small frames");
+    }
+
+    [Theory]
+    [InlineData(RdmaProviders.Tcp)]
+    [InlineData(RdmaProviders.Shm)]
+    public async Task SmallFramesOneWayNeverStarveTheSenderOfCredits(string provider)
+    {
+        // Nothing goes back to carry credits: the receiver must send them once a batch is owed.
+        (IPeerLink a, IPeerLink b, _) = await PairAsync(provider);
+        const int Frames = 10 * RdmaTuning.MessageSlots;
+        Task sender = Task.Run(async () =>
+        {
+            for (int i = 0; i < Frames; i++)
+            {
+                await a.SendAsync(Header(i, 100), Pattern(100, i));
+            }
+        });
+        for (int i = 0; i < Frames; i++)
+        {
+            using InboundFrame frame = await b.ReceiveAsync().AsTask().WaitAsync(RdmaTestJob.Guard);
+            Assert.True(frame.Payload.Span.SequenceEqual(Pattern(100, i)), $"frame {i} differs");
+        }
+        await sender.WaitAsync(RdmaTestJob.Guard);
+    }
+
+    [Fact]
     public async Task APayloadInsideARegisteredBufferIsFoundByAddress()
     {
         (IPeerLink a, IPeerLink b, RdmaTestJob job) = await PairAsync();
