@@ -62,9 +62,10 @@ internal sealed class RdmaEndpoint : IDisposable
     /// <summary>Whether sends must come from registered memory (verbs, efa), or the caller asked for it to exercise that path.</summary>
     /// <summary>
     /// Inline frames' slots a link may owe before a credit message of their own
-    /// (<see cref="RdmaTuning.InlineCreditBatch"/>). One over shm: with the batch, a 2-rank
-    /// all-reduce sweep over shm measured 1.11-1.86x slower at 32-256 KiB in alternating pairs
-    /// (though 8 B-4 KiB ran 0.62-0.76x), and that is not understood yet.
+    /// (<see cref="RdmaTuning.InlineCreditBatch"/>). One over shm, where a message is a memory
+    /// write and the batch's gain is unsettled: same binary, batch on against off, 2-rank
+    /// all-reduce ran 0.80-0.93x the time at 8 B-4 KiB and 0.87-1.04x at 32 KiB-16 MiB, but 4
+    /// ranks on 2 cores ran 1.28-1.38x at 8 B and 1.10-1.17x at 256 KiB (0.76-0.91x at 512 B-4 KiB).
     /// </summary>
     public ulong InlineCreditBatch { get; }
 
