@@ -14,6 +14,9 @@ namespace Collectives.Transport.Rdma;
 /// </summary>
 internal readonly record struct MessagePrefix(MessageKind Kind, uint Sequence, ulong FreedMessages, ulong FreedRingBytes)
 {
+    /// <summary>Whether the message goes to the control receives (credits, clear-to-send, windows), not the frame receives.</summary>
+    public bool IsControl => Kind is MessageKind.Credit or MessageKind.ClearToSend or MessageKind.Window;
+
     public void Write(Span<byte> destination)
     {
         destination[0] = (byte)Kind;

@@ -226,7 +226,7 @@ internal sealed partial class RdmaPeerLink
     private void OnFrameMessageLocked(int slot, int length)
     {
         ReadOnlySpan<byte> message = _frameSlots.Span(slot * SlotBytes, length);
-        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) || prefix.Kind is MessageKind.Credit or MessageKind.ClearToSend or MessageKind.Window)
+        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) || prefix.IsControl)
         {
             FailProtocolLocked(string.Create(CultureInfo.InvariantCulture, $"a malformed {length}-byte frame message"));
             return;
@@ -254,8 +254,7 @@ internal sealed partial class RdmaPeerLink
     private void OnControlMessageLocked(int slot, int length)
     {
         ReadOnlySpan<byte> message = _controlSlots.Span(slot * RdmaTuning.ControlSlotBytes, length);
-        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) ||
-            prefix.Kind is not (MessageKind.Credit or MessageKind.ClearToSend or MessageKind.Window) ||
+        if (!MessagePrefix.TryRead(message, out MessagePrefix prefix) || !prefix.IsControl ||
             (prefix.Kind == MessageKind.ClearToSend && length < ClearToSendBytes) || (prefix.Kind == MessageKind.Window && length < WindowBytes))
         {
             FailProtocolLocked(string.Create(CultureInfo.InvariantCulture, $"a malformed {length}-byte control message"));
