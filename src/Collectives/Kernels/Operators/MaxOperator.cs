@@ -5,17 +5,19 @@ using System.Runtime.Intrinsics;
 namespace Collectives.Kernels.Operators;
 
 /// <summary>
-/// Larger of two elements. For floating point this is IEEE 754-2019 <c>maximum</c>, the rule of
-/// <see cref="Math.Max(float, float)"/>: a NaN in either input is the result (the first input's
-/// when both are NaN), and +0 is larger than -0. Since .NET 9 the vector <c>Max</c> follows the
-/// same rule, so scalar and vector lanes agree bit for bit. On x86 the 128- and 256-bit float
-/// forms use the shorter <see cref="IeeeMinMax"/> sequence, which computes the same bits.
+/// Larger of two elements. For floating point this is IEEE 754-2019 <c>maximum</c>, as
+/// <see cref="Math.Max(float, float)"/> picks: a NaN in either input is the result (the first
+/// input's when both are NaN), its bits unchanged, and +0 is larger than -0. Every form gives those
+/// bits on every CPU, so ranks agree: float and double use <see cref="IeeeMinMax"/>, the scalar
+/// form always and the vector forms of every width on x86 (on AVX-512 hardware both
+/// <c>Math.Max</c> and <c>Vector512.Max</c> quiet a signalling NaN, and the latter returns the
+/// second of two NaNs); elsewhere the portable vector method.
 /// </summary>
 internal readonly struct MaxOperator<T> : IReduceOperator<T>
     where T : unmanaged, INumber<T>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Invoke(T x, T y) => T.Max(x, y);
+    public static T Invoke(T x, T y) => IeeeMinMax.IsFloatingPoint<T>() ? IeeeMinMax.Max(x, y) : T.Max(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke(Vector128<T> x, Vector128<T> y) =>
@@ -26,5 +28,6 @@ internal readonly struct MaxOperator<T> : IReduceOperator<T>
         IeeeMinMax.IsAccelerated<T>() ? IeeeMinMax.Max(x, y) : Vector256.Max(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => Vector512.Max(x, y);
+    public static Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) =>
+        IeeeMinMax.IsAccelerated512<T>() ? IeeeMinMax.Max(x, y) : Vector512.Max(x, y);
 }
