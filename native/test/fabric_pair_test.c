@@ -452,6 +452,24 @@ static double bench_rma_both_ways(struct link *l, unsigned char *buf, collective
     return slower_rank(l, now_s() - t0);
 }
 
+/* Posts one frame as the managed link does: the payload write with its completion data, and
+ * the header message. Over shm the message goes first (RdmaEndpoint.FrameMessageFirst): the
+ * receiver copies a written payload while holding the lock on its own queues, so a message
+ * posted after the write waits out the peer's whole copy, and the two directions of a ring
+ * step run one after the other. Elsewhere the write goes first, so the payload leaves sooner. */
+static void post_frame(struct link *l, const unsigned char *source, size_t length, collectives_fabric_mr_t *mr,
+                       uint64_t target, uint64_t key, uint64_t data, const unsigned char *header, size_t header_bytes)
+{
+    int message_first = strcmp(l->provider, "shm") == 0;
+    if (message_first) {
+        CHECK(l, F->tsend(l->ep, l->peer, header, header_bytes, NULL, TAG_HEADER, CTX_SEND));
+    }
+    CHECK(l, F->write(l->ep, l->peer, source, length, mr, target, key, data, COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
+    if (!message_first) {
+        CHECK(l, F->tsend(l->ep, l->peer, header, header_bytes, NULL, TAG_HEADER, CTX_SEND));
+    }
+}
+
 /* The managed RDMA link's frame protocol, both ways at once, in C: per frame a payload write
  * with its completion data, then a small header message; one frame in flight per direction, the
  * next one posted once our write and header completed and the peer's frame (write and header)
@@ -464,9 +482,7 @@ static double bench_frames_both_ways(struct link *l, unsigned char *buf, collect
     unsigned char header_out[FRAME_HEADER_BYTES] = {0}, header_in[FRAME_HEADER_BYTES];
     double t0 = start_frame_probe(l, header_in, sizeof header_in);
     for (uint32_t i = 0; i < iters; i++) {
-        CHECK(l, F->write(l->ep, l->peer, buf, size, mr, peer_info->remote_base, peer_info->key, i & 0xff,
-                          COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
-        CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
+        post_frame(l, buf, size, mr, peer_info->remote_base, peer_info->key, i & 0xff, header_out, sizeof header_out);
         /* The peer may already be a frame ahead: its next write can land before our own completions. */
         WAIT_UNTIL(l, l->done[CTX_WRITE] == i + 1 && l->done[CTX_SEND] == i + 1 && l->remote_count >= i + 1 &&
                           l->done[CTX_RECV] == i + 1);
@@ -536,9 +552,7 @@ static double bench_allreduce(struct link *l, const struct allreduce_memory *m, 
                     key = m->peer_ring->key;
                     send_pos += length;
                 }
-                CHECK(l, F->write(l->ep, l->peer, source + at, length, m->work_mr, target, key, frames & 0xff,
-                                  COLLECTIVES_FABRIC_WRITE_DATA, CTX_WRITE));
-                CHECK(l, F->tsend(l->ep, l->peer, header_out, sizeof header_out, NULL, TAG_HEADER, CTX_SEND));
+                post_frame(l, source + at, length, m->work_mr, target, key, frames & 0xff, header_out, sizeof header_out);
                 frames++;
                 WAIT_UNTIL(l, l->done[CTX_WRITE] == frames && l->done[CTX_SEND] == frames && l->remote_count >= frames &&
                                   l->done[CTX_RECV] == frames);

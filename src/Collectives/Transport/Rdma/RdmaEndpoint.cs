@@ -28,7 +28,9 @@ internal sealed class RdmaEndpoint : IDisposable
         _context = context;
         Rank = rank;
         Options = options;
-        InlineCreditBatch = context.Device.Provider == RdmaProviders.Shm ? 1UL : RdmaTuning.InlineCreditBatch;
+        bool shm = context.Device.Provider == RdmaProviders.Shm;
+        InlineCreditBatch = shm ? 1UL : RdmaTuning.InlineCreditBatch;
+        FrameMessageFirst = shm;
         Fabric = context.OpenEndpoint();
         try
         {
@@ -59,7 +61,6 @@ internal sealed class RdmaEndpoint : IDisposable
     /// <summary>"rdma over tcp;ofi_rxm (fabric 127.0.0.1/32)": how messages name the transport and provider.</summary>
     public string Description => string.Create(CultureInfo.InvariantCulture, $"rdma over {Device.Provider} (fabric {Device.Fabric})");
 
-    /// <summary>Whether sends must come from registered memory (verbs, efa), or the caller asked for it to exercise that path.</summary>
     /// <summary>
     /// Inline frames' slots a link may owe before a credit message of their own
     /// (<see cref="RdmaTuning.InlineCreditBatch"/>). One over shm, where a message is a memory
@@ -69,6 +70,20 @@ internal sealed class RdmaEndpoint : IDisposable
     /// </summary>
     public ulong InlineCreditBatch { get; }
 
+    /// <summary>
+    /// Whether a written frame's message is posted before its payload write. Over shm the
+    /// receiver copies a written payload out of the sender (process_vm_readv) while it holds the
+    /// lock on its own queues, and a message posted to it meanwhile spins on that lock. Posted
+    /// after the write, the header waited out the peer's whole copy before this end could poll
+    /// and copy the peer's frame in turn, so the two directions of a ring step ran one after the
+    /// other: message first, nothing is left to post once the write is, and both copies run at
+    /// once (2-rank all-reduce, same binary, order toggled: 0.75-0.88x the time at 1-64 MiB).
+    /// Elsewhere the write goes first, so the payload is on its way sooner; over tcp;ofi_rxm the
+    /// message first measured 1.08-1.30x slower at 1-64 MiB.
+    /// </summary>
+    public bool FrameMessageFirst { get; }
+
+    /// <summary>Whether sends must come from registered memory (verbs, efa), or the caller asked for it to exercise that path.</summary>
     public bool RegisteredSourcesOnly => Options.CopySendsThroughStaging || (Device.Features & FabricFeatures.LocalRegistration) != 0;
 
     /// <summary>A fresh link id; ids are never reused, so a late message for a closed link finds nobody.</summary>

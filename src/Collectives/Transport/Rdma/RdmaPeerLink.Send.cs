@@ -203,6 +203,12 @@ internal sealed partial class RdmaPeerLink
             FinishSendLocked(null);
             return;
         }
+        // The receiver needs the message and the written payload, in either order; which goes first is the provider's (see FrameMessageFirst).
+        bool messageFirst = _endpoint.FrameMessageFirst;
+        if (messageFirst)
+        {
+            PostFrameMessageLocked(slot, HeaderedBytes);
+        }
         if (placed)
         {
             PostPayloadWriteLocked(placedAddress, _peerWindow.Key);
@@ -211,7 +217,6 @@ internal sealed partial class RdmaPeerLink
         else if (ring)
         {
             _remoteRingHead = head;
-            // The write goes first: the receiver needs both, in either order, and this way the payload is on its way sooner.
             PostPayloadWriteLocked(_remote.RingAddress + (ulong)(start % _remote.RingBytes), _remote.RingKey);
             _sendPhase = SendPhase.Writing;
         }
@@ -219,7 +224,10 @@ internal sealed partial class RdmaPeerLink
         {
             _sendPhase = SendPhase.ClearToSend;
         }
-        PostFrameMessageLocked(slot, HeaderedBytes);
+        if (!messageFirst)
+        {
+            PostFrameMessageLocked(slot, HeaderedBytes);
+        }
     }
 
     /// <summary>The peer registered memory for the rendezvous frame <paramref name="sequence"/>: write its payload there.</summary>
