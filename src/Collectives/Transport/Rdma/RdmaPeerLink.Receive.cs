@@ -310,7 +310,8 @@ internal sealed partial class RdmaPeerLink
             return DrainedLocked(out error);
         }
         ReadOnlySpan<byte> message = _frameSlots.Span(slot * SlotBytes, _arrivedLength[index]);
-        var kind = (MessageKind)message[0];
+        MessagePrefix.TryRead(message, out MessagePrefix prefix); // checked when it arrived
+        MessageKind kind = prefix.Kind;
         if (kind == MessageKind.Final)
         {
             _finalArrived = true;
@@ -332,8 +333,20 @@ internal sealed partial class RdmaPeerLink
                 "a ring frame larger than half the ring or with a payload inside",
             MessageKind.RendezvousFrame when message.Length != HeaderedBytes || length <= 0 => "a malformed rendezvous frame",
             MessageKind.PlacedFrame when message.Length != HeaderedBytes || length <= 0 => "a malformed placed frame",
+            not MessageKind.RingFrame when prefix.StartsOverRing => "a frame that is not a ring frame starting over at the ring's beginning",
             _ => null,
         };
+        if (problem is null && kind == MessageKind.RingFrame)
+        {
+            // A sender within its credits never fails this: its payload would overwrite ones still lent.
+            long head = _ringHead;
+            long start = RingAllocation.Allocate(ref head, _ring.Length, length, prefix.StartsOverRing);
+            if (head - _ringFreed > _ring.Length)
+            {
+                problem = string.Create(CultureInfo.InvariantCulture,
+                    $"a ring frame (bytes [{start}, {head})) past the room released in the {_ring.Length}-byte ring (up to {_ringFreed + _ring.Length})");
+            }
+        }
         if (problem is not null)
         {
             FailProtocolLocked(problem);
@@ -384,7 +397,7 @@ internal sealed partial class RdmaPeerLink
                 payload = _frameSlots.Memory.Slice((slot * SlotBytes) + HeaderedBytes, length);
                 break;
             case LendKind.Ring:
-                long start = RingAllocation.Allocate(ref _ringHead, _ring.Length, length);
+                long start = RingAllocation.Allocate(ref _ringHead, _ring.Length, length, prefix.StartsOverRing);
                 lend.RingEnd = _ringHead;
                 _ringOrder.Enqueue(lendIndex);
                 payload = _ring.Memory.Slice((int)(start % _ring.Length), length);

@@ -181,9 +181,12 @@ internal sealed partial class RdmaPeerLink
         }
         long head = _remoteRingHead;
         long start = 0;
+        bool startOver = false;
         if (ring)
         {
-            start = RingAllocation.Allocate(ref head, _remote.RingBytes, length);
+            startOver = RingAllocation.StartsOver(head, _remote.RingBytes, RdmaTuning.RingHotWindow(_remote.RingBytes), length,
+                (long)_peerFreedRing);
+            start = RingAllocation.Allocate(ref head, _remote.RingBytes, length, startOver);
             if (head - (long)_peerFreedRing > _remote.RingBytes)
             {
                 return;
@@ -194,7 +197,7 @@ internal sealed partial class RdmaPeerLink
         _sendSequence = sequence;
         Span<byte> message = _frameStaging.Span(slot * SlotBytes, SlotBytes);
         WritePrefixLocked(message, inline ? MessageKind.InlineFrame : placed ? MessageKind.PlacedFrame : ring ? MessageKind.RingFrame : MessageKind.RendezvousFrame,
-            sequence);
+            sequence, startOver);
         _sendHeader.Write(message[FrameOffset..]);
         if (inline)
         {
@@ -338,9 +341,9 @@ internal sealed partial class RdmaPeerLink
     }
 
     /// <summary>Writes the prefix of an outgoing message, returning every credit this end owes the peer on it.</summary>
-    private void WritePrefixLocked(Span<byte> message, MessageKind kind, uint sequence)
+    private void WritePrefixLocked(Span<byte> message, MessageKind kind, uint sequence, bool startsOverRing = false)
     {
-        new MessagePrefix(kind, sequence, _freedMessages, (ulong)_ringFreed).Write(message);
+        new MessagePrefix(kind, sequence, _freedMessages, (ulong)_ringFreed, startsOverRing).Write(message);
         _reportedMessages = _freedMessages;
         _reportedRing = _ringFreed;
         _writtenFrameCredit = false;

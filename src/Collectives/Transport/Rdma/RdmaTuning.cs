@@ -55,6 +55,15 @@ internal static class RdmaTuning
     /// </summary>
     public const long DefaultRingBytes = 2L * TransportLimits.MaxFramePayload;
 
+    /// <summary>
+    /// How far into its peer's receive ring a sender goes before it starts ring frames over at the
+    /// beginning as soon as their room there is released (<see cref="RingAllocation.StartsOver"/>):
+    /// a quarter of the ring, two default chunks, so one frame lands while the previous one is
+    /// reduced and the frames in flight keep to the same few megabytes of the receiver's cache
+    /// rather than walking all of the ring through memory.
+    /// </summary>
+    public static long RingHotWindow(long ringBytes) => ringBytes / 4;
+
     /// <summary>Frames lent to the receiver at once (received, not yet disposed) before a receive refuses more.</summary>
     public const int MaxLentFrames = 256;
 

@@ -93,6 +93,105 @@ public sealed class RdmaWireFormatTests
         Assert.False(MessagePrefix.TryRead(bytes.AsSpan(0, 31), out _));
     }
 
+    [Fact]
+    public void PrefixCarriesTheStartOverFlagAndRefusesUnknownFlags()
+    {
+        var prefix = new MessagePrefix(MessageKind.RingFrame, 7, 1, 2, StartsOverRing: true);
+        byte[] bytes = new byte[RdmaTuning.MessagePrefixBytes];
+        prefix.Write(bytes);
+        Assert.True(MessagePrefix.TryRead(bytes, out MessagePrefix read));
+        Assert.True(read.StartsOverRing);
+        Assert.Equal(prefix, read);
+        for (int bit = 1; bit < 8; bit++)
+        {
+            bytes[1] = (byte)(1 | (1 << bit));
+            Assert.False(MessagePrefix.TryRead(bytes, out _), $"flag bit {bit} is unknown and must be refused");
+        }
+    }
+
+    [Fact]
+    public void RingFramesStartOverOnlyPastTheHotWindowAndOnlyOnceTheirRoomIsReleased()
+    {
+        const long capacity = 100, window = 25;
+        Assert.False(RingAllocation.StartsOver(head: 20, capacity, window, length: 10, freed: 20)); // still inside the window
+        Assert.False(RingAllocation.StartsOver(head: 30, capacity, window, length: 10, freed: 9)); // the lap's first 10 bytes are lent
+        Assert.True(RingAllocation.StartsOver(head: 30, capacity, window, length: 10, freed: 10));
+        Assert.False(RingAllocation.StartsOver(head: 95, capacity, window, length: 10, freed: 95)); // straddles the end: wraps anyway
+        Assert.True(RingAllocation.StartsOver(head: 230, capacity, window, length: 10, freed: 210)); // measured from this lap's start
+        long head = 30;
+        Assert.Equal(100, RingAllocation.Allocate(ref head, capacity, 10, startOver: true));
+        Assert.Equal(110, head);
+        head = 200;
+        Assert.Equal(200, RingAllocation.Allocate(ref head, capacity, 10, startOver: true)); // already at a lap's start: nothing skipped
+        Assert.Equal(210, head);
+    }
+
+    /// <summary>
+    /// A sender and a receiver over one ring, frames of random lengths, the receiver holding up to
+    /// a random number of frames before it releases the oldest (as a ring step reduces one frame
+    /// while the next lands), the sender waiting for room as its credits say: the receiver's replay
+    /// of every position, told only the start-over flag, matches the sender's; no payload overlaps
+    /// one still held; and when each frame is released before the next is sent, every frame no
+    /// larger than the hot window starts inside it.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public bool RingPositionsAgreeAndNeverOverlapHeldFrames(PositiveInt seed)
+    {
+        const long capacity = 1 << 16;
+        long window = RdmaTuning.RingHotWindow(capacity);
+        var random = new Random(seed.Get);
+        int held = random.Next(1, 4);
+        long senderHead = 0, receiverHead = 0, freed = 0;
+        var lent = new Queue<(long Start, int Length, long End)>();
+        for (int frame = 0; frame < 400; frame++)
+        {
+            int length = random.Next(2) == 0 ? random.Next(1, (int)(capacity / 2) + 1) : random.Next(1, 4096);
+            if (lent.Count >= held)
+            {
+                freed = lent.Dequeue().End;
+            }
+            long head;
+            bool startOver;
+            while (true)
+            {
+                head = senderHead;
+                startOver = RingAllocation.StartsOver(head, capacity, window, length, freed);
+                RingAllocation.Allocate(ref head, capacity, length, startOver);
+                if (head - freed <= capacity)
+                {
+                    break;
+                }
+                if (lent.Count == 0)
+                {
+                    return false; // everything released and still no room: the sender would wait forever
+                }
+                freed = lent.Dequeue().End; // the sender waits for the receiver's next release
+            }
+            bool emptyBefore = lent.Count == 0;
+            long sent = RingAllocation.Allocate(ref senderHead, capacity, length, startOver);
+            long taken = RingAllocation.Allocate(ref receiverHead, capacity, length, startOver);
+            long offset = sent % capacity;
+            if (taken != sent || receiverHead != senderHead || offset + length > capacity)
+            {
+                return false;
+            }
+            foreach ((long start, int heldLength, long _) in lent)
+            {
+                long other = start % capacity;
+                if (offset < other + heldLength && other < offset + length)
+                {
+                    return false;
+                }
+            }
+            if (emptyBefore && length <= window && offset >= window)
+            {
+                return false;
+            }
+            lent.Enqueue((sent, length, senderHead));
+        }
+        return true;
+    }
+
     [Property(MaxTest = 500)]
     public bool AnnouncementsRoundTripAndCoverExactlyTheirFrames(long sequence, uint epoch, NonNegativeInt offset, PositiveInt length,
         ulong address, ulong key, int frameShift, PositiveInt frameLength)
