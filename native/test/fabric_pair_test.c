@@ -507,14 +507,21 @@ static void add_floats(float *restrict out, const float *restrict a, const float
 
 /* A 2-rank ring all-reduce (float sum) in C over the same calls, done as the managed link and
  * algorithm do it: each rank's half in frames of at most ALLREDUCE_CHUNK, each frame a payload
- * write into an ALLREDUCE_RING-byte ring the peer exposes (rotating, so frames land out of
- * cache as they do in the link's ring) plus a header message; the reduce-scatter step sums the
+ * write into an ALLREDUCE_RING-byte ring the peer exposes (starting over at its beginning once
+ * past its first quarter, as the link's ring frames do, since with one frame in flight the
+ * earlier ones are released) plus a header message; the reduce-scatter step sums the
  * incoming frame into the output, the all-gather step copies it out. One frame in flight per
  * direction. It is the figure any implementation of this algorithm could reach over the provider
  * on this host: raw both-ways movement plus the reduction and the copy the CPU must also do.
  * `placed`: the all-gather writes straight into the peer's output instead of its ring, so no
  * copy-out (what placing received frames in the caller's memory would give). */
-enum { ALLREDUCE_CHUNK = 1 * MIB, ALLREDUCE_RING = 8 * MIB };
+enum { ALLREDUCE_CHUNK = 1 * MIB, ALLREDUCE_RING = 8 * MIB, ALLREDUCE_RING_HOT = ALLREDUCE_RING / 4 };
+
+/* Where the next ring frame starts: over at the ring's beginning past the hot quarter (see RdmaTuning.RingHotWindow) or at its end. */
+static size_t next_ring_position(size_t position, size_t length)
+{
+    return position >= ALLREDUCE_RING_HOT || position + length > ALLREDUCE_RING ? 0 : position;
+}
 
 /* The all-reduce probe's memory: the ring peers write frames into, and the registered input and output. */
 struct allreduce_memory {
@@ -547,7 +554,7 @@ static double bench_allreduce(struct link *l, const struct allreduce_memory *m, 
                 size_t length = half - at < ALLREDUCE_CHUNK ? half - at : ALLREDUCE_CHUNK;
                 uint64_t target = m->peer_work->remote_base + m->out_offset + mine + at, key = m->peer_work->key;
                 if (!direct) {
-                    send_pos = send_pos + length > ALLREDUCE_RING ? 0 : send_pos;
+                    send_pos = next_ring_position(send_pos, length);
                     target = m->peer_ring->remote_base + send_pos;
                     key = m->peer_ring->key;
                     send_pos += length;
@@ -557,7 +564,7 @@ static double bench_allreduce(struct link *l, const struct allreduce_memory *m, 
                 WAIT_UNTIL(l, l->done[CTX_WRITE] == frames && l->done[CTX_SEND] == frames && l->remote_count >= frames &&
                                   l->done[CTX_RECV] == frames);
                 if (!direct) {
-                    receive_pos = receive_pos + length > ALLREDUCE_RING ? 0 : receive_pos;
+                    receive_pos = next_ring_position(receive_pos, length);
                     const unsigned char *incoming = m->ring + receive_pos;
                     receive_pos += length;
                     if (gather) {
