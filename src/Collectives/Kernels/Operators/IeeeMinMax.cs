@@ -7,7 +7,8 @@ namespace Collectives.Kernels.Operators;
 /// <summary>
 /// IEEE 754-2019 <c>minimum</c>/<c>maximum</c> for float and double vectors from the x86
 /// <c>minps</c>/<c>maxps</c> instructions plus two fix-ups, six instructions where the portable
-/// <c>Vector256.Max</c> needs nine. The result is exactly that of <see cref="Math.Max(float, float)"/>:
+/// <c>Vector256.Max</c> needs nine. The result is exactly the scalar forms' below (the input
+/// <see cref="Math.Max(float, float)"/> picks, its bits unchanged):
 /// <c>maxps(x, y)</c> returns y when either input is NaN or both are equal, so (1) equal inputs are
 /// replaced by <c>x &amp; y</c> for max and <c>x | y</c> for min (identical bits, except that +0 wins a
 /// max and -0 wins a min), and (2) a NaN x replaces the result, unchanged; a NaN y already is it.

@@ -79,7 +79,7 @@ internal sealed class RdmaEndpoint : IDisposable
     /// other: message first, nothing is left to post once the write is, and both copies run at
     /// once (2-rank all-reduce, same binary, order toggled: 0.75-0.88x the time at 1-64 MiB).
     /// Elsewhere the write goes first, so the payload is on its way sooner; over tcp;ofi_rxm the
-    /// message first measured 1.08-1.30x slower at 1-64 MiB.
+    /// message first measured 1.06-1.30x slower at 1-64 MiB.
     /// </summary>
     public bool FrameMessageFirst { get; }
 
