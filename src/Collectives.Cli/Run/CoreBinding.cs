@@ -1,12 +1,11 @@
 using System.Globalization;
-using Collectives.Bootstrap;
 using Collectives.Cli.Hosts;
 
 namespace Collectives.Cli.Run;
 
 /// <summary>
 /// <c>collectives run --bind core</c>: each rank's process bound to a core of its own, the
-/// launcher's allowed CPUs in order, as mpirun binds by default. The ranks start under taskset,
+/// launcher's allowed CPUs in order (<see cref="Collectives.Bootstrap.TopologyDetection.AllowedCpus"/>), as mpirun binds by default. The ranks start under taskset,
 /// so every thread the runtime creates inherits the core. It steadies small messages between
 /// local ranks: unbound, the two processes of a 2-rank shm all-reduce sometimes shared a core and
 /// an 8 B call took 4.8 µs instead of 0.6 µs (3 runs of 5); bound, every run took 0.6 µs. 64 B-2 MiB
@@ -33,7 +32,4 @@ internal static class CoreBinding
     public static IReadOnlyList<RankCommand> Commands(string program, IReadOnlyList<string> arguments, int ranks, IReadOnlyList<int> cpus) =>
         [.. Enumerable.Range(0, ranks).Select(rank =>
             new RankCommand(Tool, ["-c", cpus[rank].ToString(CultureInfo.InvariantCulture), program, .. arguments]))];
-
-    /// <summary>The CPUs this launcher may use, in order (its affinity mask, as taskset or a cgroup left it).</summary>
-    public static IReadOnlyList<int> AllowedCpus() => TopologyDetection.AllowedCpus();
 }

@@ -37,11 +37,12 @@ internal static class JobLauncher
             };
             environments.Add(environment);
         }
-        IReadOnlyList<RankCommand> commands = request.BindCores
-            ? CoreBinding.Commands(request.Program, request.Arguments, request.Ranks, CoreBinding.AllowedCpus())
-            : [.. Enumerable.Repeat(new RankCommand(request.Program, request.Arguments), request.Ranks)];
         var group = new RankProcessGroup(output, error, request.Prefix);
-        return await group.RunAsync(commands, environments, cancellationToken).ConfigureAwait(false);
+        Task<RankGroupResult> running = request.BindCores
+            ? group.RunAsync(CoreBinding.Commands(request.Program, request.Arguments, request.Ranks, TopologyDetection.AllowedCpus()), environments,
+                cancellationToken)
+            : group.RunAsync(request.Program, request.Arguments, environments, cancellationToken);
+        return await running.ConfigureAwait(false);
     }
 
     /// <summary>The message and exit code <c>collectives run</c> ends with.</summary>

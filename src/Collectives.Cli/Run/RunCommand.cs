@@ -93,7 +93,7 @@ internal static class RunCommand
         {
             return UsageError(error, "no program to run.");
         }
-        if (bindCores && (CoreBinding.Problem(ranks, CoreBinding.AllowedCpus()) ?? await CoreBinding.ToolProblemAsync().ConfigureAwait(false)) is { } problem)
+        if (bindCores && (CoreBinding.Problem(ranks, TopologyDetection.AllowedCpus()) ?? await CoreBinding.ToolProblemAsync().ConfigureAwait(false)) is { } problem)
         {
             error.WriteLine($"collectives run: {problem}");
             return ExitCodes.Usage;

@@ -11,6 +11,7 @@ internal sealed unsafe class PlacementOffer
 {
     private readonly RegistrationMap _map;
     private readonly FabricMemoryRegionHandle _registration;
+    private MemoryHandle _pin;
 
     /// <summary>Also enters the window in <paramref name="map"/>: blocks forwarded out of it need no staging copy.</summary>
     public PlacementOffer(PlacementAnnouncement announcement, Memory<byte> region, MemoryHandle pin, FabricMemoryRegionHandle registration,
@@ -23,8 +24,6 @@ internal sealed unsafe class PlacementOffer
         _map = map;
         map.Add((byte*)pin.Pointer, region.Length, registration);
     }
-
-    private MemoryHandle _pin;
 
     public PlacementAnnouncement Announcement { get; }
 

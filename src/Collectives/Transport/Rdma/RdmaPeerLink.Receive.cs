@@ -336,15 +336,16 @@ internal sealed partial class RdmaPeerLink
             not MessageKind.RingFrame when prefix.StartsOverRing => "a frame that is not a ring frame starting over at the ring's beginning",
             _ => null,
         };
+        // Where a ring frame lies, replayed as its sender allocated it; the head moves only once the frame is taken.
+        long ringHead = _ringHead, ringStart = 0;
         if (problem is null && kind == MessageKind.RingFrame)
         {
-            // A sender within its credits never fails this: its payload would overwrite ones still lent.
-            long head = _ringHead;
-            long start = RingAllocation.Allocate(ref head, _ring.Length, length, prefix.StartsOverRing);
-            if (head - _ringFreed > _ring.Length)
+            ringStart = RingAllocation.Allocate(ref ringHead, _ring.Length, length, prefix.StartsOverRing);
+            if (ringHead - _ringFreed > _ring.Length)
             {
+                // A sender within its credits never gets here: its payload would overwrite ones still lent.
                 problem = string.Create(CultureInfo.InvariantCulture,
-                    $"a ring frame (bytes [{start}, {head})) past the room released in the {_ring.Length}-byte ring (up to {_ringFreed + _ring.Length})");
+                    $"a ring frame (bytes [{ringStart}, {ringHead})) past the room released in the {_ring.Length}-byte ring (up to {_ringFreed + _ring.Length})");
             }
         }
         if (problem is not null)
@@ -397,10 +398,10 @@ internal sealed partial class RdmaPeerLink
                 payload = _frameSlots.Memory.Slice((slot * SlotBytes) + HeaderedBytes, length);
                 break;
             case LendKind.Ring:
-                long start = RingAllocation.Allocate(ref _ringHead, _ring.Length, length, prefix.StartsOverRing);
-                lend.RingEnd = _ringHead;
+                _ringHead = ringHead;
+                lend.RingEnd = ringHead;
                 _ringOrder.Enqueue(lendIndex);
-                payload = _ring.Memory.Slice((int)(start % _ring.Length), length);
+                payload = _ring.Memory.Slice((int)(ringStart % _ring.Length), length);
                 break;
             case LendKind.Placed:
                 payload = placedPayload;
